@@ -1,0 +1,1 @@
+// Parsers of mail, calendar and customer data.
