@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "rapport",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rapport", targets: ["rapport"]),
     ],
@@ -36,7 +36,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"]),
     ],
     swiftLanguageModes: [.v6]

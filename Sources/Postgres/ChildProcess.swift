@@ -1,0 +1,79 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program with `posix_spawn` and collects its exit status and output.
+///
+/// Foundation's `Process.waitUntilExit` was seen to hang on Linux when called
+/// from a concurrency thread; plain `posix_spawn` and `waitpid` do not.
+public enum ChildProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        /// Standard output and standard error, interleaved.
+        public var output: String
+    }
+
+    /// Runs `arguments[0]` (an absolute path) and waits for it to exit.
+    public static func run(_ arguments: [String]) throws -> Result {
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { throw spawnError(arguments[0], errno) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        let pid = try spawn(arguments, actions: &actions)
+        close(pipeEnds[1])
+        var output = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(pipeEnds[0], &buffer, buffer.count)
+            if count > 0 {
+                output.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        close(pipeEnds[0])
+        return Result(status: wait(for: pid), output: String(decoding: output, as: UTF8.self))
+    }
+
+    /// Starts `arguments[0]` in a new session, detached from this process, and does not wait.
+    public static func startDetached(_ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        _ = try spawn(["/usr/bin/setsid"] + arguments, actions: &actions)
+    }
+
+    private static func spawn(_ arguments: [String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        guard status == 0 else { throw spawnError(arguments[0], status) }
+        return pid
+    }
+
+    private static func wait(for pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
+    }
+
+    private static func spawnError(_ program: String, _ code: Int32) -> PostgresError {
+        PostgresError(code: .localCluster, message: "cannot run \(program): \(String(cString: strerror(code)))")
+    }
+}

@@ -1,0 +1,276 @@
+import CLibpq
+import Foundation
+
+/// A value that can be written as one field of COPY's text format.
+public protocol PostgresCopyField {
+    /// Appends the field's escaped text (or `\N` for NULL) to `buffer`.
+    func appendCopyText(to buffer: inout [UInt8])
+}
+
+extension PostgresCopyField where Self: PostgresEncodable {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        PostgresCopyWriter.appendEscaped(postgresText, to: &buffer)
+    }
+}
+
+extension String: PostgresCopyField {}
+extension Substring: PostgresCopyField {}
+extension Double: PostgresCopyField {}
+extension UUID: PostgresCopyField {}
+extension Date: PostgresCopyField {}
+extension Array: PostgresCopyField where Element: PostgresArrayElement {}
+extension PostgresJSON: PostgresCopyField {}
+
+extension Bool: PostgresCopyField {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        buffer.append(self ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
+}
+
+extension Int: PostgresCopyField {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        PostgresCopyWriter.appendDecimal(Int64(self), to: &buffer)
+    }
+}
+
+extension Int64: PostgresCopyField {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        PostgresCopyWriter.appendDecimal(self, to: &buffer)
+    }
+}
+
+extension Int32: PostgresCopyField {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        PostgresCopyWriter.appendDecimal(Int64(self), to: &buffer)
+    }
+}
+
+extension Int16: PostgresCopyField {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        PostgresCopyWriter.appendDecimal(Int64(self), to: &buffer)
+    }
+}
+
+extension Optional: PostgresCopyField where Wrapped: PostgresCopyField {
+    public func appendCopyText(to buffer: inout [UInt8]) {
+        if let value = self {
+            value.appendCopyText(to: &buffer)
+        } else {
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(UInt8(ascii: "N"))
+        }
+    }
+}
+
+/// Streams rows into a `COPY … FROM STDIN` in text format.
+///
+/// Rows are encoded into a buffer on the caller's side; full buffers go to the
+/// connection's thread for `PQputCopyData` while the caller encodes the next one,
+/// with at most a few buffers in flight.
+public final class PostgresCopyWriter {
+    static let flushThreshold = 256 * 1024
+    static let buffersInFlight = 4
+
+    let connection: PostgresConnection
+    private var buffer: [UInt8] = []
+    private var unconfirmedFlushes = 0
+    private let failure = CopyFailure()
+    /// Rows written so far.
+    public private(set) var rowCount = 0
+
+    init(connection: PostgresConnection) {
+        self.connection = connection
+        buffer.reserveCapacity(Self.flushThreshold + 4096)
+    }
+
+    /// Writes one row; fields are tab-separated in the given order.
+    public func writeRow<each Field: PostgresCopyField>(_ fields: repeat each Field) async throws {
+        var first = true
+        for field in repeat each fields {
+            if !first { buffer.append(UInt8(ascii: "\t")) }
+            first = false
+            field.appendCopyText(to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        rowCount += 1
+        if buffer.count >= Self.flushThreshold {
+            try await flush()
+        }
+    }
+
+    /// Hands the buffered rows to the connection; waits when too many are in flight.
+    func flush() async throws {
+        if let error = failure.error { throw error }
+        guard !buffer.isEmpty else { return }
+        let chunk = buffer
+        buffer.removeAll(keepingCapacity: true)
+        let connection = self.connection
+        let failure = self.failure
+        connection.thread.submit {
+            guard failure.error == nil else { return }
+            do {
+                try connection.onThreadPutCopyData(chunk)
+            } catch {
+                failure.record(error)
+            }
+        }
+        unconfirmedFlushes += 1
+        if unconfirmedFlushes >= Self.buffersInFlight {
+            // Every job submitted before this one has run once it returns.
+            _ = try await connection.thread.run {}
+            unconfirmedFlushes = 0
+            if let error = failure.error { throw error }
+        }
+    }
+
+    var pendingError: Error? { failure.error }
+
+    static func appendEscaped(_ text: String, to buffer: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+            default: buffer.append(byte)
+            }
+        }
+    }
+
+    static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if value == 0 {
+            buffer.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while magnitude > 0 {
+                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                buffer.append(raw[index])
+            }
+        }
+    }
+}
+
+/// The first error a background `PQputCopyData` hit.
+final class CopyFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+
+    var error: Error? { lock.withLock { stored } }
+
+    func record(_ error: Error) {
+        lock.withLock { if stored == nil { stored = error } }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `COPY … FROM STDIN`, feeding it the rows `body` writes.
+    ///
+    /// Returns the number of rows the server reports as copied. If `body` throws,
+    /// the COPY is ended with `PQputCopyEnd(errormsg)` so the server discards every
+    /// row, and the error is rethrown; the connection stays usable.
+    @discardableResult
+    public func copyFrom(
+        isolation: isolated (any Actor)? = #isolation,
+        _ statement: PostgresQuery,
+        _ body: (PostgresCopyWriter) async throws -> Void
+    ) async throws -> Int {
+        let flag = CancelFlag()
+        try await withTaskCancellationHandler {
+            try await thread.run {
+                let sql = try statement.render { try self.onThreadEscapeIdentifier($0) }
+                try self.onThreadStartCopy(sql: sql, binds: statement.binds, flag: flag)
+            }
+        } onCancel: {
+            flag.set()
+        }
+        let writer = PostgresCopyWriter(connection: self)
+        do {
+            try await body(writer)
+            try await writer.flush()
+            if let error = writer.pendingError { throw error }
+        } catch {
+            let reason = "aborted by the client: \(type(of: error))"
+            _ = try? await thread.run { try self.onThreadEndCopy(abortReason: reason, flag: CancelFlag()) }
+            throw error
+        }
+        return try await thread.run { try self.onThreadEndCopy(abortReason: nil, flag: flag) }
+    }
+
+    func onThreadStartCopy(sql: String, binds: [PostgresBind], flag: CancelFlag) throws {
+        try withHandle { handle in
+            if flag.isSet { throw CancellationError() }
+            guard binds.isEmpty else {
+                throw PostgresError(code: .copyFailed, message: "COPY takes no bind values")
+            }
+            let sent = PQsendQuery(handle, sql)
+            guard sent == 1 else { throw connectionError(handle, fallback: "could not send COPY") }
+            try waitUntilReadable(handle, flag: flag)
+            guard let result = PQgetResult(handle) else {
+                throw PostgresError(code: .unexpectedResult, message: "COPY returned no result")
+            }
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            guard status == PGRES_COPY_IN else {
+                let error = status == PGRES_FATAL_ERROR
+                    ? Self.serverError(result)
+                    : PostgresError(code: .copyFailed, message: "the statement is not COPY FROM STDIN")
+                // Drain what follows so the connection is ready for the next command.
+                while let extra = PQgetResult(handle) { PQclear(extra) }
+                refreshSnapshot()
+                throw error
+            }
+        }
+    }
+
+    func onThreadPutCopyData(_ chunk: [UInt8]) throws {
+        try withHandle { handle in
+            let status = chunk.withUnsafeBufferPointer { bytes in
+                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    PQputCopyData(handle, $0, Int32(bytes.count))
+                }
+            }
+            guard status == 1 else { throw connectionError(handle, fallback: "PQputCopyData failed") }
+        }
+    }
+
+    /// Ends the COPY (or aborts it with `abortReason`) and reads its final status.
+    func onThreadEndCopy(abortReason: String?, flag: CancelFlag) throws -> Int {
+        try withHandle { handle in
+            defer { refreshSnapshot() }
+            guard PQputCopyEnd(handle, abortReason) == 1 else {
+                throw connectionError(handle, fallback: "PQputCopyEnd failed")
+            }
+            var copied = 0
+            var failure: Error?
+            while true {
+                try waitUntilReadable(handle, flag: flag)
+                guard let result = PQgetResult(handle) else { break }
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_COMMAND_OK:
+                    copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+                case PGRES_COPY_IN:
+                    // Still in COPY: libpq has not accepted the end yet; try again.
+                    guard PQputCopyEnd(handle, abortReason) == 1 else {
+                        throw connectionError(handle, fallback: "PQputCopyEnd failed")
+                    }
+                default:
+                    if failure == nil, abortReason == nil { failure = Self.serverError(result) }
+                }
+            }
+            if let failure { throw failure }
+            return copied
+        }
+    }
+}
