@@ -144,22 +144,24 @@ public final class PostgresConnection: @unchecked Sendable {
         return try await withTaskCancellationHandler(operation: operation, onCancel: { flag.set() })
     }
 
-    /// Checks, without a hop to the connection's thread, whether the server has
-    /// closed an idle connection (after a restart it sends a FATAL and hangs up).
+    /// Checks whether the server has closed an idle connection (after a restart
+    /// it sends a FATAL and hangs up); the common case costs one `poll` and no hop.
     func looksAliveWhileIdle() async -> Bool {
         guard isIdleAndHealthy, socket >= 0 else { return false }
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, 0)
-        if ready == 0 { return true }
-        // Something arrived on an idle connection: read it on the thread and re-check.
+        if poll(&descriptor, 1, 0) == 0 { return true }
+        // Input on an idle connection: only notifications are expected; anything
+        // else (an admin shutdown's FATAL, end of file) means the server is gone.
         let alive = (try? await thread.run { () -> Bool in
             guard let handle = self.handle else { return false }
-            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
-                self.refreshSnapshot()
-                return false
+            defer { self.refreshSnapshot() }
+            guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else { return false }
+            var sawNotification = false
+            while let notice = PQnotifies(handle) {
+                sawNotification = true
+                PQfreemem(notice)
             }
-            while let notice = PQnotifies(handle) { PQfreemem(notice) }
-            return true
+            return sawNotification
         }) ?? false
         return alive
     }

@@ -49,7 +49,8 @@ extension String: PostgresDecodable {
 
 extension FixedWidthInteger where Self: PostgresDecodable {
     fileprivate static func decodeInteger(text: String, type: PostgresType, column: String) throws -> Self {
-        guard type.isInteger else {
+        // numeric is accepted too (sum() of bigint returns it) as long as the value is integral.
+        guard type.isInteger || type == .numeric else {
             throw PostgresError.wrongType(column: column, swiftType: "\(Self.self)", actual: type)
         }
         guard let value = Self(text) else {
