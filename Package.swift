@@ -28,10 +28,14 @@ let package = Package(
         ),
         .target(name: "Engagement"),
         .target(name: "Ingest", dependencies: ["Engagement"]),
+        .target(
+            name: "Store",
+            dependencies: ["Postgres", "Engagement", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "Postgres", "Engagement", "Ingest",
+                "Postgres", "Engagement", "Ingest", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

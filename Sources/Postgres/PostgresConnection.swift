@@ -65,6 +65,8 @@ public final class PostgresConnection: @unchecked Sendable {
                     PQfinish(handle)
                     throw PostgresError(code: .connectionFailed, message: message)
                 }
+                // Server notices ("relation already exists, skipping") are not errors; drop them.
+                PQsetNoticeProcessor(handle, { _, _ in }, nil)
                 guard PQsetClientEncoding(handle, "UTF8") == 0 else {
                     PQfinish(handle)
                     throw PostgresError(code: .connectionFailed, message: "the server refused client_encoding UTF8")

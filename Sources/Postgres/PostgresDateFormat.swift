@@ -36,6 +36,56 @@ enum PostgresDateFormat {
         return text
     }
 
+    /// Appends the same text as `timestamptzText` as bytes, without building a String.
+    static func appendTimestamptz(_ date: Date, to buffer: inout [UInt8]) {
+        let interval = date.timeIntervalSince1970
+        guard date != .distantFuture, date != .distantPast, abs(interval) < 2.5e11 else {
+            buffer.append(contentsOf: timestamptzText(date).utf8)
+            return
+        }
+        var seconds = Int(interval.rounded(.down))
+        var micros = Int(((interval - Double(seconds)) * 1_000_000).rounded())
+        if micros >= 1_000_000 {
+            seconds += 1
+            micros -= 1_000_000
+        }
+        let days = floorDiv(seconds, 86_400)
+        let civil = CivilDate(daysSinceEpoch: days)
+        guard civil.year >= 1, civil.year <= 9999 else {
+            buffer.append(contentsOf: timestamptzText(date).utf8)
+            return
+        }
+        let secondOfDay = seconds - days * 86_400
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                buffer.append(UInt8(48 + rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(civil.year, 4)
+        buffer.append(UInt8(ascii: "-"))
+        digits(civil.month, 2)
+        buffer.append(UInt8(ascii: "-"))
+        digits(civil.day, 2)
+        buffer.append(UInt8(ascii: " "))
+        digits(secondOfDay / 3600, 2)
+        buffer.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        buffer.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if micros > 0 {
+            buffer.append(UInt8(ascii: "."))
+            digits(micros, 6)
+        }
+        buffer.append(UInt8(ascii: "+"))
+        buffer.append(UInt8(ascii: "0"))
+        buffer.append(UInt8(ascii: "0"))
+    }
+
     /// Parses `YYYY-MM-DD[ HH:MM:SS[.ffffff][±HH[:MM[:SS]]]]`, and `±infinity`.
     static func parse(_ text: String) -> Date? {
         if text == "infinity" { return .distantFuture }

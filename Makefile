@@ -1,0 +1,27 @@
+# The two commands of the README: `make demo` and `make test`.
+SWIFT ?= swift
+BIN := .build/debug/rapport
+
+.PHONY: deps build demo test bench clean-local
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --product rapport
+
+## The program's main job: local database up, migrated, status printed.
+demo: build
+	$(BIN) db start
+	$(BIN) migrate
+	$(BIN) status
+
+## Every test, against real PostgreSQL clusters the suite starts and stops itself.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Benchmarks, each beside its baseline, on a release build.
+bench: deps
+	$(SWIFT) build -c release --product rapport
+	.build/release/rapport bench postgres
