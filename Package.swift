@@ -42,6 +42,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,7 +18,10 @@ public enum ChildProcess {
     /// Runs `arguments[0]` (an absolute path) and waits for it to exit.
     public static func run(_ arguments: [String]) throws -> Result {
         var pipeEnds: [Int32] = [0, 0]
+        // Close-on-exec, so no other child (a concurrent one, a watchdog) inherits the write end and holds EOF off.
         guard pipe(&pipeEnds) == 0 else { throw spawnError(arguments[0], errno) }
+        _ = fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipeEnds[1], F_SETFD, FD_CLOEXEC)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -54,6 +54,11 @@ public actor TestDatabases {
         return server!
     }
 
+    /// Makes sure a cluster some other code started in `folder` is stopped and deleted at exit.
+    public static func reapOnExit(_ cluster: LocalCluster, alsoRemoving folder: URL? = nil) {
+        ClusterReaper.register(cluster, alsoRemoving: folder)
+    }
+
     /// Starts a separate throwaway cluster, e.g. for a test that restarts its server.
     ///
     /// It is stopped and removed when the test process ends, like the shared one.
@@ -74,7 +79,7 @@ enum ClusterReaper {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var installed = false
 
-    static func register(_ cluster: LocalCluster) {
+    static func register(_ cluster: LocalCluster, alsoRemoving extra: URL? = nil) {
         lock.lock()
         defer { lock.unlock() }
         folders.append(cluster.dataDirectory.path)
@@ -82,7 +87,7 @@ enum ClusterReaper {
             installed = true
             atexit { ClusterReaper.stopAllNow() }
         }
-        startWatchdog(for: cluster)
+        startWatchdog(for: cluster, alsoRemoving: extra)
     }
 
     /// Sends the postmaster SIGQUIT (immediate shutdown); the watchdog removes the folder.
@@ -99,13 +104,13 @@ enum ClusterReaper {
     }
 
     /// A detached shell that waits for this process to end, then stops the server and deletes its folder.
-    private static func startWatchdog(for cluster: LocalCluster) {
+    private static func startWatchdog(for cluster: LocalCluster, alsoRemoving extra: URL?) {
         let stop = cluster.commandLine("pg_ctl", ["-D", cluster.dataDirectory.path, "-m", "immediate", "-w", "stop"])
             .map { "'\($0)'" }.joined(separator: " ")
         let script = """
             while kill -0 \(getpid()) 2>/dev/null; do sleep 0.5; done
             \(stop) >/dev/null 2>&1
-            rm -rf '\(cluster.dataDirectory.path)'
+            rm -rf '\(cluster.dataDirectory.path)' \(extra.map { "'\($0.path)'" } ?? "")
             """
         try? ChildProcess.startDetached(["/bin/sh", "-c", script])
     }
