@@ -6,6 +6,6 @@ struct Rapport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport",
         abstract: "Account engagement enrichment, self-hosted.",
-        subcommands: []
+        subcommands: [ParseCommand.self]
     )
 }
