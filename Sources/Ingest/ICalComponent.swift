@@ -2,7 +2,7 @@
 ///
 /// Parsing is forgiving: lines are unfolded (CRLF, LF or a lone CR followed
 /// by a space or tab), a UTF-8 BOM is dropped, lines without a `:` are
-/// skipped, an `END` without its `BEGIN` is ignored, an `END` of an outer
+/// skipped, an `END` naming no open component closes the innermost one (below the calendar), an `END` of an outer
 /// component closes the inner ones, and components still open at the end of
 /// the file are closed.
 public struct ICalComponent: Sendable, Hashable {
@@ -39,7 +39,8 @@ public struct ICalComponent: Sendable, Hashable {
             }
             if prop.name == "END" {
                 let n = prop.value.trimmingSpaces().uppercased()
-                guard let idx = stack.lastIndex(where: { $0.name == n }), idx > 0 else { return }
+                // An END naming no open component (`END:VTOOD`) closes the innermost one below the calendar.
+                guard let idx = stack.lastIndex(where: { $0.name == n }) ?? (stack.count > 2 ? stack.count - 1 : nil), idx > 0 else { return }
                 while stack.count > idx {
                     let done = stack.removeLast()
                     stack[stack.count - 1].children.append(done)
@@ -73,7 +74,9 @@ public struct ICalComponent: Sendable, Hashable {
             if i == n || bytes[i] == 0x0A || bytes[i] == 0x0D {
                 let line = bytes[lineStart..<i]
                 if i < n, bytes[i] == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
-                if let f = line.first, f == 0x20 || f == 0x09 {
+                if line.isEmpty {
+                    // Blank lines are dropped; a continuation after them still continues (as Python's icalendar reads it).
+                } else if let f = line.first, f == 0x20 || f == 0x09 {
                     current.append(contentsOf: line.dropFirst())
                 } else {
                     emit()

@@ -7,8 +7,9 @@ import Foundation
 /// override replaces the occurrence it names; STATUS:CANCELLED (on the
 /// event or one override) and METHOD:CANCEL mark occurrences cancelled
 /// rather than dropping them. DATE values are all-day (midnight UTC of the
-/// date); floating times are read as UTC. Events without a usable DTSTART
-/// are skipped.
+/// date); floating times are read in the calendar's X-WR-TIMEZONE when it
+/// has one, else as UTC. Events without a usable DTSTART are skipped; of two
+/// series with one UID the higher SEQUENCE (else the later) wins.
 public enum ICalendarParser {
     public static func meetings(_ bytes: [UInt8], window: TimeWindow) -> [ActivityMeeting] {
         let root = ICalComponent.parse(bytes)
@@ -36,7 +37,12 @@ struct EventExpander {
         self.window = window
         self.zones = ICalZoneResolver(calendar: calendar, horizon: window.toSeconds + 3 * 366 * 86400)
         self.methodCancel = calendar.property("METHOD")?.value.trimmingSpaces().uppercased() == "CANCEL"
+        let wr = calendar.property("X-WR-TIMEZONE")?.value.trimmingSpaces()
+        self.floatingZone = wr?.isEmpty == false ? wr : nil
     }
+
+    /// X-WR-TIMEZONE (Google Calendar, Apple): the zone of the calendar's floating times.
+    let floatingZone: String?
 
     /// One VEVENT's facts, ready to place occurrences.
     struct Event {
@@ -54,14 +60,25 @@ struct EventExpander {
 
     mutating func run() -> [ActivityMeeting] {
         var masters: [Event] = []
+        var masterIndex: [String: (index: Int, sequence: Int)] = [:]
         var overrides: [String: [(Int, Event)]] = [:]
         for comp in calendar.children where comp.name == "VEVENT" {
             guard let ev = event(comp) else { continue }
             if let rid = comp.property("RECURRENCE-ID"), let t = ICalTime.parse(rid) {
                 overrides[ev.uid, default: []].append((utc(t, defaultZone: ev.zone), ev))
-            } else {
-                masters.append(ev)
+                continue
             }
+            // A UID defined twice (an edited series written again): the higher SEQUENCE, else the later one, wins.
+            let sequence = comp.property("SEQUENCE").flatMap { Int($0.value.trimmingSpaces()) } ?? 0
+            if !ev.uid.isEmpty, let prior = masterIndex[ev.uid] {
+                if sequence >= prior.sequence {
+                    masters[prior.index] = ev
+                    masterIndex[ev.uid] = (prior.index, sequence)
+                }
+                continue
+            }
+            masterIndex[ev.uid] = (masters.count, sequence)
+            masters.append(ev)
         }
         var out: [ActivityMeeting] = []
         for m in masters {
@@ -79,7 +96,7 @@ struct EventExpander {
     }
 
     mutating func event(_ c: ICalComponent) -> Event? {
-        guard let sp = c.property("DTSTART"), let start = ICalTime.parse(sp) else { return nil }
+        guard let sp = c.property("DTSTART"), var start = ICalTime.parse(sp) else { return nil }
         let zone = zoneOf(start)
         var duration = start.isDate ? 86400 : 0
         var absolute = false
@@ -92,6 +109,11 @@ struct EventExpander {
             }
         } else if let dp = c.property("DURATION"), let d = ICalTime.parseDuration(dp.value) {
             duration = d
+        }
+        if duration < 0 && !absolute && !start.isDate {
+            // DTEND before DTSTART: read the two swapped, as recurring-ical-events does.
+            start = ICalTime(local: start.local + duration, kind: start.kind)
+            duration = -duration
         }
         if duration < 0 { duration = 0 }
         let uid = c.property("UID")?.textValue.trimmingSpaces() ?? ""
@@ -123,6 +145,7 @@ struct EventExpander {
 
     mutating func zoneOf(_ t: ICalTime) -> ICalZone {
         if case .zoned(let id) = t.kind { return zones.zone(id) }
+        if t.kind == .floating, let wr = floatingZone { return zones.zone(wr) }
         return .utc
     }
 
@@ -182,7 +205,8 @@ struct EventExpander {
                         dur = e.local - t.local
                     }
                 }
-                starts[zoneAdjusted(t, ev)] = dur
+                let key = zoneAdjusted(t, ev)
+                if dur != nil || starts[key] == nil { starts[key] = dur }  // a PERIOD sets its own length
             }
         }
         // EXDATE
@@ -208,7 +232,7 @@ struct EventExpander {
         if ev.start.isDate { return t.isDate ? t.local : RecurrenceRule.floorDiv(t.local, 86400) * 86400 }
         switch t.kind {
         case .utc, .zoned: return ev.zone.local(fromUTC: utc(t, defaultZone: ev.zone))
-        default: return t.isDate ? t.local + (ev.start.local % 86400) : t.local
+        default: return t.local  // a DATE in a DATE-TIME series: midnight on the event's clock, as icalendar reads it
         }
     }
 

@@ -23,7 +23,16 @@ public enum MailAddressParser {
             if let address = mailbox(entry) { result.append(address) }
             entry.removeAll(keepingCapacity: true)
         }
+        var afterClose = false
         for (index, token) in tokens.enumerated() {
+            // A missing comma: `A <a@x> B <b@x>` is two mailboxes.
+            if afterClose {
+                afterClose = false
+                switch token {
+                case .comment, .special(UInt8(ascii: ",")), .special(UInt8(ascii: ";")): break
+                default: finish()
+                }
+            }
             switch token {
             case .special(UInt8(ascii: ",")) where inAngle
                 && (index + 1 == tokens.count || tokens[index + 1] != .special(UInt8(ascii: "@"))):
@@ -36,6 +45,7 @@ public enum MailAddressParser {
             case .special(UInt8(ascii: ">")):
                 inAngle = false
                 entry.append(token)
+                afterClose = true
             case .special(UInt8(ascii: ",")) where !inAngle:
                 finish()
             case .special(UInt8(ascii: ";")):

@@ -34,7 +34,7 @@ public struct RecurrenceRule: Sendable, Hashable {
 
     static let weekdays = ["MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6]
 
-    /// Parses an RRULE value; nil without a valid FREQ. Out-of-range list values are dropped.
+    /// Parses an RRULE value; nil without a valid FREQ. Out-of-range values are dropped.
     public static func parse(_ raw: String) -> RecurrenceRule? {
         var parts: [String: String] = [:]
         for part in raw.split(separator: ";") {
@@ -47,19 +47,13 @@ public struct RecurrenceRule: Sendable, Hashable {
             "WEEKLY": .weekly, "MONTHLY": .monthly, "YEARLY": .yearly,
         ]
         guard let f = parts["FREQ"].flatMap({ freqs[$0.uppercased()] }) else { return nil }
+        // RFC 7529 non-Gregorian rules (RSCALE=CHINESE, HEBREW, ...) are not expanded.
+        if let scale = parts["RSCALE"], scale.uppercased() != "GREGORIAN" { return nil }
         var rule = RecurrenceRule(frequency: f)
-        if let v = parts["INTERVAL"] {
-            guard let i = Int(v), i >= 1 else { return nil }
-            rule.interval = min(i, 1_000_000)
-        }
-        if let v = parts["COUNT"] {
-            guard let c = Int(v), c >= 0 else { return nil }
-            rule.count = c
-        }
-        if let v = parts["UNTIL"] {
-            guard let u = ICalTime.parse(v) else { return nil }
-            rule.until = u
-        }
+        // Invalid INTERVAL, COUNT or UNTIL values are ignored, not fatal (COUNT=-1 is seen in the wild).
+        if let v = parts["INTERVAL"], let i = Int(v), i >= 1 { rule.interval = min(i, 1_000_000) }
+        if let v = parts["COUNT"], let c = Int(v), c >= 0 { rule.count = c }
+        if let v = parts["UNTIL"], let u = ICalTime.parse(v) { rule.until = u }
         func ints(_ key: String, _ range: ClosedRange<Int>, allowNegative: Bool) -> [Int] {
             guard let v = parts[key] else { return [] }
             return v.split(separator: ",").compactMap { Int($0.trimmingSpacesSub()) }.filter {
