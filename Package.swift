@@ -36,8 +36,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzz targets of the Ingest parsers (`make ingest-fuzz`); plain builds make them replay tools.
+        .executableTarget(name: "IngestFuzzMail", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzICal", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzGraph", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzNDJSON", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzCSV", dependencies: ["Ingest"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

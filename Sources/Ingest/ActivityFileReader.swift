@@ -146,11 +146,8 @@ enum NDJSONStream {
                 }
                 guard lastNL >= 0 else { return 0 }
                 let part = UnsafeRawBufferPointer(rebasing: raw[0..<lastNL])
-                var counted = 0
-                NDJSONParser.forEachLine(in: part, firstLine: lineNumber) { n, line in body(n, line) }
-                // Count lines handed over (blank ones included).
-                for b in part where b == 0x0A { counted += 1 }
-                lineNumber += counted + (eof ? 0 : 1)
+                let next = NDJSONParser.forEachLine(in: part, firstLine: lineNumber) { n, line in body(n, line) }
+                lineNumber = next + (eof ? 0 : 1)
                 return min(lastNL + 1, have)
             }
             if consumed > 0 {

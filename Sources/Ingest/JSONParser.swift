@@ -55,6 +55,7 @@ public struct JSONParser {
         case UInt8(ascii: "{"):
             i += 1
             var obj = JSONObject()
+            obj.members.reserveCapacity(16)
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
             while true {

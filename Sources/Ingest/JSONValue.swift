@@ -51,7 +51,8 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        for m in members where m.key == key { return m.value }
+        let n = key.utf8.count
+        for m in members where m.key.utf8.count == n && m.key == key { return m.value }
         return nil
     }
 

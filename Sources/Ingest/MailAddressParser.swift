@@ -250,6 +250,7 @@ public enum MailAddressParser {
 
 extension String {
     func trimmingSpaces() -> String {
+        if let f = utf8.first, let l = utf8.last, f > 0x20, l > 0x20 { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }

@@ -20,8 +20,9 @@ public enum NDJSONParser {
         return (records, errors)
     }
 
-    /// Calls `body` with each non-blank line and its 1-based number.
-    static func forEachLine(in buf: UnsafeRawBufferPointer, firstLine: Int, _ body: (Int, UnsafeRawBufferPointer) -> Void) {
+    /// Calls `body` with each non-blank line and its 1-based number; returns the number of the last line.
+    @discardableResult
+    static func forEachLine(in buf: UnsafeRawBufferPointer, firstLine: Int, _ body: (Int, UnsafeRawBufferPointer) -> Void) -> Int {
         var n = firstLine
         var start = 0
         while start < buf.count {
@@ -33,19 +34,20 @@ public enum NDJSONParser {
             var k = start
             while k < e { if buf[k] > 0x20 { blank = false; break }; k += 1 }
             if !blank { body(n, UnsafeRawBufferPointer(rebasing: buf[start..<e])) }
-            n += 1
             start = end + 1
+            if end < buf.count { n += 1 }
         }
+        return n
     }
 
-    static let emailFields: Set<String> = [
+    static let emailFields: [String] = [
         "kind", "message_id", "from", "sender", "to", "cc", "bcc", "sent_at", "in_reply_to", "references",
         "bulk", "auto_submitted", "conversation_id",
     ]
-    static let meetingFields: Set<String> = [
+    static let meetingFields: [String] = [
         "kind", "uid", "recurrence_id", "organizer", "attendees", "start", "end", "all_day", "cancelled",
     ]
-    static let attendeeFields: Set<String> = ["address", "partstat", "role", "cutype"]
+    static let attendeeFields: [String] = ["address", "partstat", "role", "cutype"]
 
     /// Parses one line into a record.
     public static func record(_ line: UnsafeRawBufferPointer, line n: Int) throws(IngestError) -> ActivityRecord {
@@ -122,8 +124,10 @@ public enum NDJSONParser {
             IngestError(code, "\(path)\(field) \(message)", line: line, field: path + field)
         }
 
-        func onlyKnown(_ known: Set<String>) throws(IngestError) {
-            for m in obj.members where !known.contains(m.key) {
+        func onlyKnown(_ known: [String]) throws(IngestError) {
+            members: for m in obj.members {
+                let n = m.key.utf8.count
+                for k in known where k.utf8.count == n && k == m.key { continue members }
                 throw error(.invalidField, "is not a field of this record", m.key)
             }
         }
@@ -186,6 +190,20 @@ public enum NDJSONParser {
 
         /// Lowercase `local@domain`, or nil when the text is not one address.
         static func normalizeAddress(_ s: String) -> String? {
+            // Fast path: plain lowercase ASCII with one '@' inside and nothing to trim.
+            var at = -1
+            var ok = true
+            var i = 0
+            for b in s.utf8 {
+                switch b {
+                case UInt8(ascii: "@"): if at >= 0 { ok = false }; at = i
+                case 0x21...0x7E where !(b >= 0x41 && b <= 0x5A) && b != 0x3C && b != 0x3E && b != 0x2C: break
+                default: ok = false
+                }
+                if !ok { break }
+                i += 1
+            }
+            if ok && at > 0 && at < i - 1 { return s }
             let t = s.trimmingSpaces().lowercased()
             guard let at = t.lastIndex(of: "@"), at != t.startIndex, t.index(after: at) != t.endIndex,
                   !t.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," || $0.isNewline })

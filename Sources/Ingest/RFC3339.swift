@@ -40,8 +40,22 @@ public enum RFC3339 {
     /// offset, or no zone at all (read as UTC, as Graph means it). A bare
     /// date `2024-01-05` is midnight UTC. Returns whole seconds since 1970.
     public static func parse(_ s: some StringProtocol) -> Int? {
-        let u = Array(s.utf8)
-        func num(_ at: Int, _ n: Int) -> Int? { ICalTime.digits(u, at, n) }
+        if let r = s.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return r }
+        let copy = Array(s.utf8)
+        return copy.withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> Int? {
+        func num(_ at: Int, _ n: Int) -> Int? {
+            guard at >= 0, at + n <= u.count else { return nil }
+            var v = 0
+            for k in at..<(at + n) {
+                let c = u[k]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
         guard u.count >= 10, let y = num(0, 4), u[4] == UInt8(ascii: "-"), let mo = num(5, 2),
               u[7] == UInt8(ascii: "-"), let d = num(8, 2), mo >= 1, mo <= 12, d >= 1,
               d <= CivilTime.daysInMonth(year: y, month: mo)

@@ -6,6 +6,6 @@ struct Rapport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport",
         abstract: "Account engagement enrichment, self-hosted.",
-        subcommands: [ParseCommand.self]
+        subcommands: [ParseCommand.self, ParseBenchCommand.self]
     )
 }
