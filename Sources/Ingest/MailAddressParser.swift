@@ -7,20 +7,21 @@
 /// rest of the list kept. Addresses are lowercased.
 public enum MailAddressParser {
     enum Token: Equatable {
-        case atom([UInt8])
+        case atom(ArraySlice<UInt8>)
         case quoted([UInt8])
         case comment([UInt8])
         case literal([UInt8])
         case special(UInt8)
     }
 
-    public static func parse(_ bytes: some Collection<UInt8>) -> [MailAddress] {
+    /// Parses a list; `withNames: false` skips decoding display names (the pipeline needs addresses only).
+    public static func parse(_ bytes: some Collection<UInt8>, withNames: Bool = true) -> [MailAddress] {
         let tokens = tokenize(Array(bytes))
         var result: [MailAddress] = []
         var entry: [Token] = []
         var inAngle = false
         func finish() {
-            if let address = mailbox(entry) { result.append(address) }
+            if let address = mailbox(entry, withNames: withNames) { result.append(address) }
             entry.removeAll(keepingCapacity: true)
         }
         var afterClose = false
@@ -67,7 +68,7 @@ public enum MailAddressParser {
     }
 
     /// Parses one mailbox (`name-addr` or `addr-spec`), nil when it is malformed.
-    static func mailbox(_ tokens: [Token]) -> MailAddress? {
+    static func mailbox(_ tokens: [Token], withNames: Bool = true) -> MailAddress? {
         guard !tokens.isEmpty else { return nil }
         if let open = tokens.firstIndex(of: .special(UInt8(ascii: "<"))) {
             let close = tokens[open...].firstIndex(of: .special(UInt8(ascii: ">"))) ?? tokens.endIndex
@@ -84,12 +85,11 @@ public enum MailAddressParser {
                     return nil
                 }
             }
-            let name = phrase(tokens[..<open])
-            return MailAddress(address: address, displayName: name)
+            return MailAddress(address: address, displayName: withNames ? phrase(tokens[..<open]) : nil)
         }
         guard let address = addrSpec(tokens) else { return nil }
         var name: String?
-        for case .comment(let c) in tokens {
+        for case .comment(let c) in tokens where withNames {
             let decoded = EncodedWords.decode(c).trimmingSpaces()
             if !decoded.isEmpty { name = decoded }
         }
@@ -240,7 +240,7 @@ public enum MailAddressParser {
                     tokens.append(.special(b))  // a control byte or other stray: makes its entry malformed
                     i += 1
                 } else {
-                    tokens.append(.atom(Array(s[start..<i])))
+                    tokens.append(.atom(s[start..<i]))
                 }
             }
         }

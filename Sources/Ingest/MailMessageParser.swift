@@ -13,11 +13,11 @@ public enum MailMessageParser {
 
     public static func record(from fields: MailHeaderFields) -> ActivityEmail {
         var email = ActivityEmail()
-        if let v = fields.from { email.from = MailAddressParser.parse(v).first?.address }
-        if let v = fields.sender { email.sender = MailAddressParser.parse(v).first?.address }
-        if let v = fields.to { email.to = MailAddressParser.parse(v).map(\.address) }
-        if let v = fields.cc { email.cc = MailAddressParser.parse(v).map(\.address) }
-        if let v = fields.bcc { email.bcc = MailAddressParser.parse(v).map(\.address) }
+        if let v = fields.from { email.from = MailAddressParser.parse(v, withNames: false).first?.address }
+        if let v = fields.sender { email.sender = MailAddressParser.parse(v, withNames: false).first?.address }
+        if let v = fields.to { email.to = MailAddressParser.parse(v, withNames: false).map(\.address) }
+        if let v = fields.cc { email.cc = MailAddressParser.parse(v, withNames: false).map(\.address) }
+        if let v = fields.bcc { email.bcc = MailAddressParser.parse(v, withNames: false).map(\.address) }
         if let v = fields.date { email.sentAt = MailDateParser.parse(v) }
         if let v = fields.messageID { email.messageID = MessageIDParser.parse(v).first }
         if let v = fields.inReplyTo { email.inReplyTo = MessageIDParser.parse(v) }

@@ -157,8 +157,15 @@ public struct MboxReader {
         }
     }
 
-    /// The offset of the next "\nFrom " in [from, end), searching line by line with memchr.
+    /// The offset of the next "\nFrom " in [from, end).
     func findFromLine(_ buf: UnsafeMutableRawPointer, _ from: Int, _ end: Int) -> Int? {
+        #if canImport(Glibc)
+        guard end - from >= 6 else { return nil }
+        return Self.needle.withUnsafeBytes { n in
+            guard let hit = glibc_memmem(buf + from, end - from, n.baseAddress!, 6) else { return nil }
+            return hit - UnsafeRawPointer(buf)
+        }
+        #else
         var i = from
         while i + 6 <= end {
             guard let nl = memchr(buf + i, 0x0A, end - i) else { return nil }
@@ -175,7 +182,10 @@ public struct MboxReader {
             i = p + 1
         }
         return nil
+        #endif
     }
+
+    static let needle: [UInt8] = Array("\nFrom ".utf8)
 
     /// Whether the line [start, end) is an mbox envelope line.
     func isSeparator(_ buf: UnsafeMutableRawPointer, _ start: Int, _ end: Int) -> Bool {
@@ -200,6 +210,12 @@ public struct MboxReader {
 
     @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 }
+
+#if canImport(Glibc)
+/// glibc's `memmem` (a GNU extension the Glibc module does not export).
+@_silgen_name("memmem")
+func glibc_memmem(_ haystack: UnsafeRawPointer, _ haystackLength: Int, _ needle: UnsafeRawPointer, _ needleLength: Int) -> UnsafeRawPointer?
+#endif
 
 /// Where `MboxReader` gets bytes from.
 protocol ByteSource {

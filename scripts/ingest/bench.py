@@ -211,6 +211,7 @@ def main() -> int:
         print(f"warning: occurrence counts differ: rapport {r['records']}, python {pn}")
     rows.append(("ics 1 year expansion", f"{args.events} events, {r['records']} occurrences", r["seconds"], ps))
 
+    subprocess.run(["cat", str(nd)], stdout=subprocess.DEVNULL, check=True)
     r = rapport(args.rapport, "ndjson", str(nd), "--runs", "3")
     pn, ps = timed(python_ndjson, nd)
     rows.append(("ndjson parse", f"{r['records']} records", r["seconds"], ps))
