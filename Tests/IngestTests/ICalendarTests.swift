@@ -224,4 +224,50 @@ struct ICalendarTests {
         #expect(ICalendarParser.meetings(Array(cancel.utf8), window: Self.wide).first?.cancelled == true)
         #expect(starts("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:garbage\nEND:VEVENT\nBEGIN:VEVENT\nDTSTART:20240101\nRRULE:FREQ=NEVER\nEND:VCALENDAR") == ["2024-01-01T00:00:00Z"])
     }
+
+    @Test func lenientShapesRealSoftwareWrites() {
+        // X-WR-TIMEZONE gives floating times a zone; a stray END closes the open component;
+        // COUNT=-1 is ignored; a re-sent series with a higher SEQUENCE replaces the first.
+        let ics = """
+        BEGIN:VCALENDAR\r
+        X-WR-TIMEZONE:Europe/Brussels\r
+        BEGIN:VTODO\r
+        UID:t\r
+        END:VTOOD\r
+        BEGIN:VEVENT\r
+        UID:f\r
+        DTSTART:20210916T210000\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:s\r
+        SEQUENCE:2\r
+        DTSTART;VALUE=DATE:20240701\r
+        RRULE:FREQ=WEEKLY;COUNT=-1;UNTIL=20240716\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:s\r
+        SEQUENCE:1\r
+        DTSTART;VALUE=DATE:20240702\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:swapped\r
+        DTSTART:20240101T120000Z\r
+        DTEND:20240101T110000Z\r
+        END:VEVENT\r
+        END:VCALENDAR\r
+        """
+        let ms = ICalendarParser.meetings(Array(ics.utf8), window: Self.wide)
+        #expect(ms.filter { $0.uid == "f" }.map { iso($0.start) } == ["2021-09-16T19:00:00Z"])
+        #expect(ms.filter { $0.uid == "s" }.map { iso($0.start) } == ["2024-07-01T00:00:00Z", "2024-07-08T00:00:00Z", "2024-07-15T00:00:00Z"])
+        #expect(ms.filter { $0.uid == "swapped" }.map { iso($0.start) + "/" + iso($0.end) } == ["2024-01-01T11:00:00Z/2024-01-01T12:00:00Z"])
+    }
+
+    @Test func rdatePeriodsAndDates() {
+        let ms = ICalendarParser.meetings(Array(event("DTSTART;TZID=TZ:20240105T090000\nDURATION:PT1H\nRDATE;VALUE=PERIOD:20240110T150000Z/20240110T170000Z,20240112T150000Z/PT30M\nRDATE;VALUE=DATE:20240120").utf8), window: Self.wide)
+            .map { iso($0.start) + "/" + iso($0.end) }.sorted()
+        #expect(ms == [
+            "2024-01-05T14:00:00Z/2024-01-05T15:00:00Z", "2024-01-10T15:00:00Z/2024-01-10T17:00:00Z",
+            "2024-01-12T15:00:00Z/2024-01-12T15:30:00Z", "2024-01-20T05:00:00Z/2024-01-20T06:00:00Z",
+        ])
+    }
 }
