@@ -81,12 +81,20 @@ struct EventExpander {
             masters.append(ev)
         }
         var out: [ActivityMeeting] = []
+        var excluded: [String: (utc: Set<Int>, days: Set<Int>, zone: ICalZone)] = [:]
         for m in masters {
             let replaced = Set(overrides[m.uid]?.map(\.0) ?? [])
-            expand(m, skipping: replaced, into: &out)
+            let ex = exclusions(m)
+            if !m.uid.isEmpty { excluded[m.uid] = (ex.utc, ex.days, m.zone) }
+            expand(m, skipping: replaced, excluding: ex, into: &out)
         }
-        for (_, list) in overrides {
+        for (uid, list) in overrides {
             for (rid, ev) in list {
+                // An override of an occurrence its series excludes (EXDATE) was deleted: it does not take place.
+                if let ex = excluded[uid],
+                   ex.utc.contains(rid) || ex.days.contains(RecurrenceRule.floorDiv(ev.start.isDate ? rid : ex.zone.local(fromUTC: rid), 86400)) {
+                    continue
+                }
                 let s = utc(ev.start, defaultZone: ev.zone)
                 let e = end(of: ev, localStart: ev.start.local, utcStart: s)
                 if window.overlaps(start: s, end: e) { out.append(meeting(ev, start: s, end: e, recurrenceID: rid)) }
@@ -164,7 +172,20 @@ struct EventExpander {
         return ev.zone.utc(fromLocal: localStart + d)
     }
 
-    mutating func expand(_ ev: Event, skipping replaced: Set<Int>, into out: inout [ActivityMeeting]) {
+    /// The EXDATEs of a series: UTC instants, and whole days (DATE values).
+    mutating func exclusions(_ ev: Event) -> (utc: Set<Int>, days: Set<Int>) {
+        var exUTC = Set<Int>()
+        var exDays = Set<Int>()
+        for p in ev.component.properties("EXDATE") {
+            for raw in p.value.split(separator: ",") {
+                guard let t = ICalTime.parse(String(raw), tzid: p.parameter("TZID"), valueType: p.parameter("VALUE")) else { continue }
+                if t.isDate { exDays.insert(t.local / 86400) } else { exUTC.insert(utc(t, defaultZone: ev.zone)) }
+            }
+        }
+        return (exUTC, exDays)
+    }
+
+    mutating func expand(_ ev: Event, skipping replaced: Set<Int>, excluding: (utc: Set<Int>, days: Set<Int>), into out: inout [ActivityMeeting]) {
         let c = ev.component
         let rrules = c.properties("RRULE").compactMap { RecurrenceRule.parse($0.value) }
         let rdates = c.properties("RDATE")
@@ -209,15 +230,7 @@ struct EventExpander {
                 if dur != nil || starts[key] == nil { starts[key] = dur }  // a PERIOD sets its own length
             }
         }
-        // EXDATE
-        var exUTC = Set<Int>()
-        var exDays = Set<Int>()
-        for p in c.properties("EXDATE") {
-            for raw in p.value.split(separator: ",") {
-                guard let t = ICalTime.parse(String(raw), tzid: p.parameter("TZID"), valueType: p.parameter("VALUE")) else { continue }
-                if t.isDate { exDays.insert(t.local / 86400) } else { exUTC.insert(utc(t, defaultZone: ev.zone)) }
-            }
-        }
+        let (exUTC, exDays) = excluding
         for local in starts.keys.sorted() {
             let s = ev.start.isDate ? local : ev.zone.utc(fromLocal: local)
             if exUTC.contains(s) || exDays.contains(RecurrenceRule.floorDiv(local, 86400)) { continue }

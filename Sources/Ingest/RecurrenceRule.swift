@@ -50,10 +50,14 @@ public struct RecurrenceRule: Sendable, Hashable {
         // RFC 7529 non-Gregorian rules (RSCALE=CHINESE, HEBREW, ...) are not expanded.
         if let scale = parts["RSCALE"], scale.uppercased() != "GREGORIAN" { return nil }
         var rule = RecurrenceRule(frequency: f)
-        // Invalid INTERVAL, COUNT or UNTIL values are ignored, not fatal (COUNT=-1 is seen in the wild).
+        // Invalid INTERVAL or COUNT values are ignored, not fatal (COUNT=-1 is seen in the wild).
+        // An UNTIL that cannot be read makes the rule unusable: ignoring it could invent years of meetings.
         if let v = parts["INTERVAL"], let i = Int(v), i >= 1 { rule.interval = min(i, 1_000_000) }
         if let v = parts["COUNT"], let c = Int(v), c >= 0 { rule.count = c }
-        if let v = parts["UNTIL"], let u = ICalTime.parse(v) { rule.until = u }
+        if let v = parts["UNTIL"] {
+            guard let u = ICalTime.parse(v) else { return nil }
+            rule.until = u
+        }
         func ints(_ key: String, _ range: ClosedRange<Int>, allowNegative: Bool) -> [Int] {
             guard let v = parts[key] else { return [] }
             return v.split(separator: ",").compactMap { Int($0.trimmingSpacesSub()) }.filter {
