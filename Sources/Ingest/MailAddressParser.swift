@@ -165,8 +165,13 @@ public enum MailAddressParser {
         }
         out.append(UInt8(ascii: "@"))
         out += domain
-        for i in out.indices where out[i] >= UInt8(ascii: "A") && out[i] <= UInt8(ascii: "Z") { out[i] |= 0x20 }
-        return String(decoding: out, as: UTF8.self).lowercased()
+        var ascii = true
+        for i in out.indices {
+            let b = out[i]
+            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { out[i] = b | 0x20 } else if b >= 0x80 { ascii = false }
+        }
+        let text = String(decoding: out, as: UTF8.self)
+        return ascii ? text : text.lowercased()
     }
 
     static func isAtext(_ b: UInt8) -> Bool {

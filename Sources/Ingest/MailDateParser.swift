@@ -26,6 +26,64 @@ public enum MailDateParser {
 
     /// Seconds since 1970 UTC, or nil.
     static func parseSeconds(_ input: [UInt8]) -> Int? {
+        if let fast = parseCanonical(input) { return fast }
+        return parseGeneral(input)
+    }
+
+    /// The form nearly every mailer writes: `[Www, ]d[d] Mmm yyyy hh:mm:ss +hhmm`, parsed without allocating.
+    static func parseCanonical(_ u: [UInt8]) -> Int? {
+        var i = 0
+        let n = u.count
+        func skipSpaces() { while i < n, u[i] == 0x20 || u[i] == 0x09 { i += 1 } }
+        func digits(_ maxCount: Int) -> (Int, Int)? {
+            var v = 0, k = 0
+            while i < n, k < maxCount, u[i] >= 0x30, u[i] <= 0x39 { v = v * 10 + Int(u[i] - 0x30); i += 1; k += 1 }
+            return k == 0 ? nil : (v, k)
+        }
+        func letter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        skipSpaces()
+        if i + 4 <= n, letter(u[i]), letter(u[i + 1]), letter(u[i + 2]), u[i + 3] == UInt8(ascii: ",") {
+            i += 4
+            skipSpaces()
+        }
+        guard let (day, _) = digits(2), i < n, u[i] == 0x20 else { return nil }
+        skipSpaces()
+        guard i + 3 < n, letter(u[i]), letter(u[i + 1]), letter(u[i + 2]), u[i + 3] == 0x20 else { return nil }
+        let key = (UInt32(u[i] | 0x20) << 16) | (UInt32(u[i + 1] | 0x20) << 8) | UInt32(u[i + 2] | 0x20)
+        guard let month = monthKeys[key] else { return nil }
+        i += 3
+        skipSpaces()
+        guard let (year, yd) = digits(4), yd == 4, i < n, u[i] == 0x20 else { return nil }
+        skipSpaces()
+        guard let (h, hd) = digits(2), hd == 2, i < n, u[i] == UInt8(ascii: ":"),
+              case _ = (i += 1), let (mi, md) = digits(2), md == 2, i < n, u[i] == UInt8(ascii: ":"),
+              case _ = (i += 1), let (sec, sd) = digits(2), sd == 2, i < n, u[i] == 0x20
+        else { return nil }
+        skipSpaces()
+        guard i + 5 <= n, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") else { return nil }
+        let sign = u[i] == UInt8(ascii: "-") ? -1 : 1
+        i += 1
+        guard let (z, zd) = digits(4), zd == 4 else { return nil }
+        // Only a comment (or nothing) may follow.
+        skipSpaces()
+        guard i == n || u[i] == UInt8(ascii: "(") || u[i] == 0x0D || u[i] == 0x0A else { return nil }
+        guard month >= 1, day >= 1, day <= CivilTime.daysInMonth(year: year, month: month),
+              h <= 23, mi <= 59, sec <= 60, z / 100 <= 23, z % 100 <= 59
+        else { return nil }
+        return CivilTime.seconds(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
+            - sign * ((z / 100) * 3600 + (z % 100) * 60)
+    }
+
+    static let monthKeys: [UInt32: Int] = {
+        var m: [UInt32: Int] = [:]
+        for (name, v) in months {
+            let u = Array(name.utf8)
+            m[(UInt32(u[0]) << 16) | (UInt32(u[1]) << 8) | UInt32(u[2])] = v
+        }
+        return m
+    }()
+
+    static func parseGeneral(_ input: [UInt8]) -> Int? {
         // Words, with comments removed and spaces around ':' closed up.
         var words: [String] = []
         var current: [UInt8] = []

@@ -161,8 +161,29 @@ public struct MboxReader {
     func findFromLine(_ buf: UnsafeMutableRawPointer, _ from: Int, _ end: Int) -> Int? {
         #if canImport(Glibc)
         guard end - from >= 6 else { return nil }
+        // memchr for 'F' is the fastest scan while capital Fs are rare (they are, in mail);
+        // when they are not, glibc's memmem takes over.
+        var i = from + 1
+        var misses = 0
+        while i + 5 <= end {
+            guard let hit = memchr(buf + i, Int32(UInt8(ascii: "F")), end - i) else { return nil }
+            let k = UnsafeMutableRawPointer(hit) - buf
+            if k + 5 > end { return nil }
+            let q = buf + k
+            if (q - 1).load(as: UInt8.self) == 0x0A,
+               q.load(fromByteOffset: 1, as: UInt8.self) == UInt8(ascii: "r"),
+               q.load(fromByteOffset: 2, as: UInt8.self) == UInt8(ascii: "o"),
+               q.load(fromByteOffset: 3, as: UInt8.self) == UInt8(ascii: "m"),
+               q.load(fromByteOffset: 4, as: UInt8.self) == 0x20 {
+                return k - 1
+            }
+            i = k + 1
+            misses += 1
+            if misses >= 64 && k - from < misses * 64 { break }
+        }
+        guard end - (i - 1) >= 6 else { return nil }
         return Self.needle.withUnsafeBytes { n in
-            guard let hit = glibc_memmem(buf + from, end - from, n.baseAddress!, 6) else { return nil }
+            guard let hit = glibc_memmem(buf + (i - 1), end - (i - 1), n.baseAddress!, 6) else { return nil }
             return hit - UnsafeRawPointer(buf)
         }
         #else
