@@ -63,4 +63,12 @@ struct MboxReaderTests {
         #expect(try froms("") == [])
         #expect(try froms("\n\n") == [])
     }
+
+    @Test func bodiesFullOfCapitalFs() throws {
+        let body = String(repeating: "FFF Foo From\nFrom: not a separator\n", count: 200)
+        let text = "From a@x Fri May  4 14:05:44 2001\nFrom: a@x.org\n\n" + body + "From b@x Fri May  4 14:05:44 2001\nFrom: b@x.org\n\n" + body
+        for chunk in [64, 100, 4096] {
+            #expect(try froms(text, chunk: chunk) == ["a@x.org", "b@x.org"], "chunk \(chunk)")
+        }
+    }
 }
