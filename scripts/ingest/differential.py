@@ -354,6 +354,30 @@ def main() -> int:
         for f, (mine, theirs) in diffs.items():
             mark = "" if f in extra else " (allowed)"
             print(f"    {f}{mark}:\n      rapport: {mine!r}\n      python:  {theirs!r}")
+    # Besides the corpora: 300 generated recurring events (the benchmark's generator: BYDAY
+    # ordinals, BYSETPOS, BYMONTHDAY=-1, INTERVAL, WKST, UNTIL, EXDATE; IANA, Windows and UTC
+    # zones) over one year, which must match occurrence for occurrence.
+    global WINDOW_FROM, WINDOW_TO
+    import tempfile
+    sys.path.insert(0, str(Path(__file__).parent))
+    import bench
+
+    saved = (WINDOW_FROM, WINDOW_TO)
+    WINDOW_FROM, WINDOW_TO = dt.datetime(2025, 1, 1, tzinfo=UTC), dt.datetime(2026, 1, 1, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        gen = Path(tmp) / "generated-300.ics"
+        bench.gen_ics(gen, 300)
+        diffs = compare_ics(args.rapport, gen)
+    WINDOW_FROM, WINDOW_TO = saved
+    if diffs:
+        failed += 1
+        print("DIFF    generated-300.ics")
+        for f, (mine, theirs) in diffs.items():
+            print(f"    {f}:\n      rapport: {mine!r}\n      python:  {theirs!r}")
+    else:
+        passed += 1
+        if args.verbose:
+            print("ok      generated-300.ics")
     for rel in sorted(set(ALLOWED) - seen_allowed):
         print(f"STALE   {rel}: listed in ALLOWED but not in the corpora")
         failed += 1
