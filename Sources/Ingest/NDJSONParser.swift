@@ -12,7 +12,7 @@ public enum NDJSONParser {
     public static func parse(_ bytes: [UInt8]) -> (records: [ActivityRecord], errors: [IngestError]) {
         var records: [ActivityRecord] = []
         var errors: [IngestError] = []
-        bytes.withUnsafeBytes { buf in
+        _ = bytes.withUnsafeBytes { buf in
             forEachLine(in: buf, firstLine: 1) { n, line in
                 do throws(IngestError) { records.append(try record(line, line: n)) } catch { errors.append(error) }
             }
