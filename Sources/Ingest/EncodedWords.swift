@@ -74,7 +74,8 @@ public enum EncodedWords {
         i += 3
         let textStart = i
         while i + 1 < input.count, !(input[i] == q && input[i + 1] == UInt8(ascii: "=")) {
-            if input[i] == 0x20 || input[i] == 0x09 || input[i] == 0x0A || input[i] == 0x0D { return nil }
+            // RFC 2047 words are at most 75 characters; a generous cap keeps hostile input linear.
+            if input[i] == 0x20 || input[i] == 0x09 || input[i] == 0x0A || input[i] == 0x0D || i - textStart > 1000 { return nil }
             i += 1
         }
         guard i + 1 < input.count else { return nil }

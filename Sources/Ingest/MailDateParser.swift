@@ -9,7 +9,8 @@ import Foundation
 /// `Fri May  4 14:05:44 2001`. Returns nil for anything it cannot place in time.
 public enum MailDateParser {
     public static func parse(_ bytes: some Collection<UInt8>) -> Date? {
-        guard let s = parseSeconds(Array(bytes)) else { return nil }
+        // No real date is longer; the cap keeps hostile input cheap.
+        guard let s = parseSeconds(Array(bytes.prefix(1000))) else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(s))
     }
 

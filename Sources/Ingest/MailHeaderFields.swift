@@ -82,9 +82,9 @@ public struct MailHeaderFields: Sendable, Hashable {
         switch field {
         case .from: if from == nil { from = v }
         case .sender: if sender == nil { sender = v }
-        case .to: to = Self.joined(to, v)
-        case .cc: cc = Self.joined(cc, v)
-        case .bcc: bcc = Self.joined(bcc, v)
+        case .to: Self.join(&to, v)
+        case .cc: Self.join(&cc, v)
+        case .bcc: Self.join(&bcc, v)
         case .date: if date == nil { date = v }
         case .messageID: if messageID == nil { messageID = v }
         case .inReplyTo: if inReplyTo == nil { inReplyTo = v }
@@ -96,11 +96,14 @@ public struct MailHeaderFields: Sendable, Hashable {
         }
     }
 
-    static func joined(_ a: [UInt8]?, _ b: [UInt8]) -> [UInt8] {
-        guard var a else { return b }
-        a.append(UInt8(ascii: ","))
-        a.append(contentsOf: b)
-        return a
+    /// Appends a repeated field's value in place (a copy per field would be quadratic).
+    static func join(_ a: inout [UInt8]?, _ b: [UInt8]) {
+        if a == nil {
+            a = b
+        } else {
+            a!.append(UInt8(ascii: ","))
+            a!.append(contentsOf: b)
+        }
     }
 
     static let names: [(String, Field)] = [

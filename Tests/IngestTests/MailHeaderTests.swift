@@ -127,3 +127,16 @@ struct MailHeaderTests {
         #expect(e.to == ["x@y.z", "w@y.z"])
     }
 }
+
+@Suite("Hostile headers stay linear")
+struct HostileHeaderTests {
+    @Test(.timeLimit(.minutes(1))) func manyRepeatedFieldsAndEncodedWordMarkers() {
+        var text = "From: a@b.c\n"
+        for k in 0..<20_000 { text += "To: u\(k)@x.org\n" }
+        text += "Cc: " + String(repeating: "=?", count: 200_000) + "\n\n"
+        let e = MailMessageParser.parse(Array(text.utf8))
+        #expect(e.to.count == 20_000)
+        let names = MailAddressParser.parse(Array(("=?utf-8?q?" + String(repeating: "=?", count: 100_000) + " <a@b.c>").utf8))
+        #expect(names.map(\.address) == ["a@b.c"])
+    }
+}
