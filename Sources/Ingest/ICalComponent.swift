@@ -27,14 +27,23 @@ public struct ICalComponent: Sendable, Hashable {
         properties.filter { $0.name == name }
     }
 
+    /// Components nested deeper than this (real calendars nest 3 deep) are skipped.
+    public static let maxDepth = 32
+
     /// Parses a whole stream; the result is a root named "" whose children are the top-level components.
     public static func parse(_ bytes: [UInt8]) -> ICalComponent {
         var stack = [ICalComponent(name: "")]
+        var ignored = 0  // components nested deeper than maxDepth, skipped whole
         forEachUnfoldedLine(bytes) { line in
             guard let prop = ICalProperty.parse(line) else { return }
             if prop.name == "BEGIN" {
+                if ignored > 0 || stack.count > maxDepth { ignored += 1; return }
                 let n = prop.value.trimmingSpaces().uppercased()
                 stack.append(ICalComponent(name: n))
+                return
+            }
+            if ignored > 0 {
+                if prop.name == "END" { ignored -= 1 }
                 return
             }
             if prop.name == "END" {

@@ -271,3 +271,14 @@ struct ICalendarTests {
         ])
     }
 }
+
+@Suite("Hostile calendars stay cheap")
+struct HostileCalendarTests {
+    @Test(.timeLimit(.minutes(1))) func deepNestingAndStrayEnds() {
+        var text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:ok\r\nDTSTART:20240101T100000Z\r\nEND:VEVENT\r\n"
+        text += String(repeating: "BEGIN:X\r\n", count: 100_000) + String(repeating: "END:Y\r\n", count: 100_000)
+        text += "END:VCALENDAR\r\n"
+        let w = TimeWindow(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 2_000_000_000))
+        #expect(ICalendarParser.meetings(Array(text.utf8), window: w).map(\.uid) == ["ok"])
+    }
+}
