@@ -61,6 +61,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzz targets of the Ingest parsers (`make ingest-fuzz`); plain builds make them replay tools.
+        .executableTarget(name: "IngestFuzzMail", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzICal", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzGraph", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzNDJSON", dependencies: ["Ingest"]),
+        .executableTarget(name: "IngestFuzzCSV", dependencies: ["Ingest"]),
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Postgres", "TestSupport"]),
@@ -71,7 +77,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,9 @@ struct Rapport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport",
         abstract: "Account engagement enrichment, self-hosted.",
-        subcommands: [DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, BenchCommand.self]
+        subcommands: [
+            DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ParseCommand.self, BenchCommand.self,
+            ParseBenchCommand.self,
+        ]
     )
 }

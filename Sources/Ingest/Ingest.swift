@@ -1,1 +1,0 @@
-// Parsers of mail, calendar and customer data.
