@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Store", "Postgres", "Engagement",
+                "Store", "Postgres", "Engagement", "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

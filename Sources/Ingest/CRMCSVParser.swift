@@ -1,3 +1,5 @@
+import Engagement
+
 /// Reads business accounts and contacts from CRM CSV exports.
 ///
 /// Header names are matched without regard to case or surrounding spaces.

@@ -1,0 +1,19 @@
+import Hummingbird
+import Store
+
+/// The per-request context: Hummingbird's core storage plus the authenticated caller.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthenticationMiddleware` on routes that need a key.
+    public var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// The caller, or 401 when the route was reached without a key.
+    public func requireCaller() throws -> Caller {
+        guard let caller else { throw StoreError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)") }
+        return caller
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import Store
+import Synchronization
+
+/// The HTTP side of Rapport: the admin API today, the pages later.
+public enum AdminApplication {
+    /// The Prometheus registry that `/metrics` serves; swift-metrics is bootstrapped to it once per process.
+    public static let metricsRegistry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// Every route, with its middleware, as `rapport serve` and the tests use it.
+    public static func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware())
+        router.add(middleware: APIErrorMiddleware())
+        HealthRoutes(services: services, metrics: metricsRegistry).register(on: router)
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: services.control))
+        OperatorRoutes(services: services).register(on: v1)
+        TenantRoutes(services: services).register(on: v1)
+        EnvironmentRoutes(services: services).register(on: v1)
+        return router
+    }
+
+    /// The application `rapport serve` runs.
+    public static func build(
+        _ services: AppServices, host: String, port: Int, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(services),
+            configuration: .init(address: .hostname(host, port: port), serverName: "rapport"),
+            logger: logger)
+    }
+}
+
+/// Counts requests by method and status, and times them.
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - started
+        Counter(label: "rapport_http_requests_total", dimensions: [("method", request.method.rawValue), ("status", "\(response.status.code)")])
+            .increment()
+        Metrics.Timer(label: "rapport_http_request_duration", dimensions: [("method", request.method.rawValue)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return response
+    }
+}

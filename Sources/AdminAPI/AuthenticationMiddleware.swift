@@ -1,0 +1,17 @@
+import Hummingbird
+import Store
+
+/// Reads `Authorization: Bearer <key>` and puts the caller in the context; 401 without a valid key.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let control: ControlStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw StoreError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)")
+        }
+        var context = context
+        context.caller = try await control.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,4 @@
+import Store
+
+/// A tenant's environment; the name shadows Hummingbird's process `Environment` in this module.
+typealias Environment = Store.Environment

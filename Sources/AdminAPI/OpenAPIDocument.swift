@@ -1,0 +1,182 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of the admin API, served at `/openapi.json`.
+///
+/// Written by hand next to the routes; a test checks that every route the
+/// router serves is described here and every path described is served.
+enum OpenAPIDocument {
+    static let json: [UInt8] = {
+        let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+        return Array(data)
+    }()
+
+    static var document: [String: Any] {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Rapport admin API",
+                "version": "1",
+                "description": "Account engagement enrichment: tenants, environments, prerequisites. Every /v1 route takes `Authorization: Bearer <key>`. Errors share one shape: {\"error\": {\"code\", \"message\", \"field\"}}. An object of another tenant answers 404.",
+            ],
+            "components": components,
+            "security": [["bearer": [String]()]],
+            "paths": paths,
+        ]
+    }
+
+    private static var tenant: [String: Any] { parameter("tenant", "The tenant's id") }
+    private static var environment: [String: Any] { parameter("environment", "The environment's id") }
+
+    static var paths: [String: Any] {
+        [
+            "/health/live": ["get": operation("Liveness", tag: "health", public: true, response: "Status")],
+            "/health/ready": ["get": operation("Readiness: every database answers", tag: "health", public: true, response: "Readiness")],
+            "/metrics": ["get": operation("Prometheus metrics (text format)", tag: "health", public: true, response: nil)],
+            "/openapi.json": ["get": operation("This document", tag: "health", public: true, response: nil)],
+            "/v1/tenants": [
+                "get": operation("List tenants (operator)", tag: "operator", response: "TenantList"),
+                "post": operation("Create a tenant (operator)", tag: "operator", request: "TenantInput", response: "Tenant", status: "201"),
+            ],
+            "/v1/tenants/{tenant}/bootstrap": [
+                "parameters": [tenant],
+                "post": operation("Create the tenant's first owner and a key (operator); the key is shown once", tag: "operator", request: "PrincipalInput", response: "CreatedKey", status: "201"),
+            ],
+            "/v1/tenants/{tenant}": [
+                "parameters": [tenant],
+                "get": operation("The tenant", tag: "tenant", response: "Tenant"),
+            ],
+            "/v1/tenants/{tenant}/licence": [
+                "parameters": [tenant],
+                "get": operation("The Office 365 licence", tag: "tenant", response: "Licence"),
+                "put": operation("Record the Office 365 licence (owner)", tag: "tenant", request: "LicenceInput", response: "Licence"),
+            ],
+            "/v1/tenants/{tenant}/principals": [
+                "parameters": [tenant],
+                "get": operation("List principals (owner)", tag: "access", response: "PrincipalList"),
+                "post": operation("Create a principal (owner)", tag: "access", request: "PrincipalInput", response: "Principal", status: "201"),
+            ],
+            "/v1/tenants/{tenant}/role-assignments": [
+                "parameters": [tenant],
+                "get": operation("List role assignments (owner)", tag: "access", response: "RoleAssignmentList"),
+                "post": operation("Assign a role (owner)", tag: "access", request: "RoleAssignmentInput", response: "RoleAssignment", status: "201"),
+            ],
+            "/v1/tenants/{tenant}/role-assignments/{assignment}": [
+                "parameters": [tenant, parameter("assignment", "The assignment's id")],
+                "delete": operation("Remove a role assignment (owner)", tag: "access", response: nil, status: "204"),
+            ],
+            "/v1/tenants/{tenant}/keys": [
+                "parameters": [tenant],
+                "get": operation("List keys, never their secrets (owner)", tag: "access", response: "KeyList"),
+                "post": operation("Create a key for a principal; the key is shown once (owner)", tag: "access", request: "KeyInput", response: "CreatedKey", status: "201"),
+            ],
+            "/v1/tenants/{tenant}/keys/{key}": [
+                "parameters": [tenant, parameter("key", "The key's id")],
+                "delete": operation("Revoke a key (owner)", tag: "access", response: nil, status: "204"),
+            ],
+            "/v1/tenants/{tenant}/audit": [
+                "parameters": [
+                    tenant,
+                    ["name": "after", "in": "query", "schema": ["type": "integer", "minimum": 0], "description": "Events after this id"],
+                    ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500]],
+                ],
+                "get": operation("The audit log, oldest first, paged (owner)", tag: "tenant", response: "AuditPage"),
+            ],
+            "/v1/tenants/{tenant}/environments": [
+                "parameters": [tenant],
+                "get": operation("Environments the caller holds a role on", tag: "environments", response: "EnvironmentList"),
+                "post": operation("Create an environment in a region (owner)", tag: "environments", request: "EnvironmentInput", response: "Environment", status: "201"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}": [
+                "parameters": [tenant, environment],
+                "get": operation("The environment (viewer)", tag: "environments", response: "Environment"),
+                "patch": operation("Rename; the region cannot change (admin)", tag: "environments", request: "EnvironmentRename", response: "Environment"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/dataverse": [
+                "parameters": [tenant, environment],
+                "get": operation("The attached Dataverse organization and its history (viewer)", tag: "environments", response: "Dataverse"),
+                "put": operation("Attach or replace the Dataverse organization (admin)", tag: "environments", request: "DataverseInput", response: "DataverseAttachment"),
+                "delete": operation("Detach the Dataverse organization (admin)", tag: "environments", response: nil, status: "204"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/prerequisites": [
+                "parameters": [tenant, environment],
+                "get": operation("The five prerequisite checks for the calling principal (viewer)", tag: "environments", response: "Prerequisites"),
+            ],
+        ]
+    }
+
+    static func parameter(_ name: String, _ description: String) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "description": description, "schema": ["type": "string", "format": "uuid"]]
+    }
+
+    static func operation(
+        _ summary: String, tag: String, public isPublic: Bool = false, request: String? = nil, response: String?,
+        status: String = "200"
+    ) -> [String: Any] {
+        var responses: [String: Any] = [:]
+        if let response {
+            responses[status] = ["description": "OK", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(response)"]]]]
+        } else {
+            responses[status] = ["description": "OK"]
+        }
+        if !isPublic {
+            for (code, text) in [("400", "Invalid input, the field named"), ("401", "No valid key"), ("403", "The role is missing"), ("404", "Not found, or another tenant's")] {
+                responses[code] = ["description": text, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            }
+        }
+        var operation: [String: Any] = ["summary": summary, "tags": [tag], "responses": responses]
+        if isPublic { operation["security"] = [[String: Any]]() }
+        if let request {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(request)"]]]]
+        }
+        return operation
+    }
+
+    static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+        ["type": "object", "additionalProperties": false, "properties": properties, "required": required]
+    }
+
+    static var string: [String: Any] { ["type": "string"] }
+    static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    static func nullable(_ schema: [String: Any]) -> [String: Any] { ["oneOf": [schema, ["type": "null"]]] }
+    static func list(_ key: String, _ item: String) -> [String: Any] {
+        object([key: ["type": "array", "items": ["$ref": "#/components/schemas/\(item)"]]], required: [key])
+    }
+
+    static var components: [String: Any] {
+        [
+            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "rpt_… (tenant) or rpo_… (operator) keys"]],
+            "schemas": [
+                "Error": object(["error": object(["code": string, "message": string, "field": string], required: ["code", "message"])], required: ["error"]),
+                "Status": object(["status": string]),
+                "Readiness": object(["status": ["enum": ["ready", "not_ready"]], "databases": ["type": "object", "additionalProperties": string]]),
+                "TenantInput": object(["name": ["type": "string", "maxLength": 200], "email_domains": ["type": "array", "minItems": 1, "items": string]], required: ["name", "email_domains"]),
+                "Tenant": object(["id": uuid, "name": string, "email_domains": ["type": "array", "items": string], "created_at": time]),
+                "TenantList": list("tenants", "Tenant"),
+                "LicenceInput": object(["status": ["enum": ["active", "suspended", "expired"]], "seats": ["type": "integer", "minimum": 1], "expires_on": ["type": "string", "format": "date"]], required: ["status", "seats", "expires_on"]),
+                "Licence": object(["status": string, "seats": ["type": "integer"], "expires_on": ["type": "string", "format": "date"], "updated_at": time, "active": ["type": "boolean"]]),
+                "PrincipalInput": object(["display_name": ["type": "string", "maxLength": 200], "email": ["type": "string", "format": "email"]], required: ["display_name"]),
+                "Principal": object(["id": uuid, "tenant_id": uuid, "display_name": string, "email": nullable(string), "created_at": time]),
+                "PrincipalList": list("principals", "Principal"),
+                "RoleAssignmentInput": object(["principal_id": uuid, "role": ["enum": ["owner", "o365_admin", "admin", "contributor", "viewer"]], "environment_id": uuid, "notify_email": ["type": "string", "format": "email"]], required: ["principal_id", "role"]),
+                "RoleAssignment": object(["id": uuid, "principal_id": uuid, "role": string, "environment_id": nullable(uuid), "notify_email": nullable(string), "created_at": time]),
+                "RoleAssignmentList": list("role_assignments", "RoleAssignment"),
+                "KeyInput": object(["principal_id": uuid, "name": ["type": "string", "maxLength": 200]], required: ["principal_id", "name"]),
+                "Key": object(["id": uuid, "principal_id": uuid, "name": string, "prefix": string, "created_at": time, "last_used_at": nullable(time), "revoked_at": nullable(time)]),
+                "KeyList": list("keys", "Key"),
+                "CreatedKey": object(["principal": ["$ref": "#/components/schemas/Principal"], "key": ["$ref": "#/components/schemas/Key"], "secret": ["type": "string", "description": "The whole key; shown once"]]),
+                "AuditEvent": object(["id": ["type": "integer"], "at": time, "actor_principal_id": nullable(uuid), "actor_operator_id": nullable(uuid), "key_id": nullable(uuid), "action": string, "target": string, "details": ["type": "object", "additionalProperties": string]]),
+                "AuditPage": object(["events": ["type": "array", "items": ["$ref": "#/components/schemas/AuditEvent"]], "next_after": nullable(["type": "integer"])]),
+                "EnvironmentInput": object(["name": ["type": "string", "maxLength": 200], "region": ["enum": ["uk", "eu", "na"]], "profile_type": ["enum": ["business_accounts", "individual_customers"]]], required: ["name", "region"]),
+                "EnvironmentRename": object(["name": ["type": "string", "maxLength": 200], "region": ["enum": ["uk", "eu", "na"], "description": "May be sent only unchanged"]], required: ["name"]),
+                "Environment": object(["id": uuid, "tenant_id": uuid, "name": string, "region": ["enum": ["uk", "eu", "na"]], "profile_type": string, "created_at": time]),
+                "EnvironmentList": list("environments", "Environment"),
+                "DataverseInput": object(["organization_url": ["type": "string", "pattern": "^https://"], "organization_id": uuid], required: ["organization_url", "organization_id"]),
+                "DataverseAttachment": object(["organization_url": string, "organization_id": uuid, "attached_at": time, "attached_by": nullable(uuid), "detached_at": nullable(time), "detached_by": nullable(uuid)]),
+                "Dataverse": object(["current": ["oneOf": [["$ref": "#/components/schemas/DataverseAttachment"], ["type": "null"]]], "history": ["type": "array", "items": ["$ref": "#/components/schemas/DataverseAttachment"]]]),
+                "Prerequisite": object(["id": ["enum": ["office365_licence", "business_accounts", "dataverse_attached", "admin_role", "tenant_consent"]], "status": ["enum": ["passed", "failed"]], "detail": string, "remedy": string]),
+                "Prerequisites": object(["checks": ["type": "array", "items": ["$ref": "#/components/schemas/Prerequisite"]], "passed": ["type": "boolean"]]),
+            ],
+        ]
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import Ingest
+import Store
+
+/// A JSON request body read strictly: an object, known fields only, each checked for type.
+///
+/// Every failure is a 400 naming the field (or the byte offset of malformed JSON).
+struct RequestBody {
+    let object: JSONObject
+
+    /// Reads the body (up to `limit` bytes, else 413) and checks its field names against `allowed`.
+    static func read(_ request: Request, limit: Int, allowed: Set<String>) async throws -> RequestBody {
+        let buffer = try await request.body.collect(upTo: limit)
+        let bytes = Array(buffer.readableBytesView)
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw StoreError(.invalid, "the body is not valid JSON at byte \(error.offset): \(error.message)", field: "body")
+        }
+        guard let object = value.objectValue else {
+            throw StoreError(.invalid, "the body must be a JSON object, not \(value.typeName)", field: "body")
+        }
+        var seen = Set<String>()
+        for member in object.members {
+            guard allowed.contains(member.key) else {
+                throw StoreError(.invalid, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))", field: member.key)
+            }
+            guard seen.insert(member.key).inserted else {
+                throw StoreError(.invalid, "the field appears twice", field: member.key)
+            }
+        }
+        return RequestBody(object: object)
+    }
+
+    func has(_ key: String) -> Bool { object[key] != nil }
+
+    func string(_ key: String) throws -> String {
+        guard let value = try optionalString(key) else { throw StoreError(.invalid, "is required", field: key) }
+        return value
+    }
+
+    func optionalString(_ key: String) throws -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let text = value.stringValue else { throw StoreError(.invalid, "must be a string, not \(value.typeName)", field: key) }
+        return text
+    }
+
+    func stringArray(_ key: String) throws -> [String] {
+        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: key) }
+        guard let items = value.arrayValue else { throw StoreError(.invalid, "must be an array of strings, not \(value.typeName)", field: key) }
+        return try items.enumerated().map { index, item in
+            guard let text = item.stringValue else {
+                throw StoreError(.invalid, "must be a string, not \(item.typeName)", field: "\(key)[\(index)]")
+            }
+            return text
+        }
+    }
+
+    func int(_ key: String) throws -> Int {
+        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: key) }
+        guard case .number(let number) = value, number.rounded() == number, abs(number) < 9e15 else {
+            throw StoreError(.invalid, "must be a whole number, not \(value.typeName)", field: key)
+        }
+        return Int(number)
+    }
+
+    func uuid(_ key: String) throws -> UUID {
+        guard let value = try optionalUUID(key) else { throw StoreError(.invalid, "is required", field: key) }
+        return value
+    }
+
+    func optionalUUID(_ key: String) throws -> UUID? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let id = UUID(uuidString: text) else { throw StoreError(.invalid, "must be a UUID", field: key) }
+        return id
+    }
+
+    /// A calendar date `YYYY-MM-DD`, as midnight UTC.
+    func day(_ key: String) throws -> Date {
+        let text = try string(key)
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            let date = Calendar.utc.date(from: DateComponents(year: year, month: month, day: day)),
+            Calendar.utc.component(.day, from: date) == day
+        else { throw StoreError(.invalid, "must be a date YYYY-MM-DD", field: key) }
+        return date
+    }
+
+    func choice<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type) throws -> Value where Value.RawValue == String {
+        let text = try string(key)
+        guard let value = Value(rawValue: text) else {
+            throw StoreError(.invalid, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))", field: key)
+        }
+        return value
+    }
+}

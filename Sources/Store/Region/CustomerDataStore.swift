@@ -1,0 +1,94 @@
+import Engagement
+import Foundation
+import Postgres
+
+/// An environment's business accounts and contacts in its region's database.
+public struct CustomerDataStore: Sendable {
+    public let database: RegionDatabase
+    let hasher: AddressHasher
+
+    public init(database: RegionDatabase, hasher: AddressHasher) {
+        self.database = database
+        self.hasher = hasher
+    }
+
+    /// What a replacement wrote.
+    public struct Counts: Sendable, Equatable, Codable {
+        public var accounts: Int
+        public var contacts: Int
+        public var contactEmails: Int
+    }
+
+    /// Replaces the environment's customer data in one transaction: readers see the old set or the new one.
+    ///
+    /// A contact whose account is not among `accounts` is an error naming it, and nothing is written.
+    public func replace(
+        tenant: UUID, environment: UUID, accounts: [BusinessAccount], contacts: [Contact]
+    ) async throws -> Counts {
+        var known = Set<String>()
+        for (index, account) in accounts.enumerated() {
+            guard known.insert(account.id).inserted else {
+                throw StoreError(.invalid, "account id \"\(account.id)\" appears twice", field: "accounts[\(index)].id")
+            }
+        }
+        var seenContacts = Set<String>()
+        for (index, contact) in contacts.enumerated() {
+            guard known.contains(contact.accountID) else {
+                throw StoreError(
+                    .invalid, "contact \"\(contact.id)\" names account \"\(contact.accountID)\", which is not in the accounts",
+                    field: "contacts[\(index)].account_id")
+            }
+            guard seenContacts.insert(contact.id).inserted else {
+                throw StoreError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
+            }
+        }
+        var emails = 0
+        try await database.withTenant(tenant) { connection in
+            try await connection.execute("DELETE FROM business_account WHERE tenant_id = \(tenant) AND environment_id = \(environment)")
+            try await connection.copyFrom("COPY business_account (tenant_id, environment_id, account_id, name, web_domains) FROM STDIN") { writer in
+                for account in accounts {
+                    try await writer.writeRow(tenant, environment, account.id, account.name, account.domains)
+                }
+            }
+            try await connection.copyFrom("COPY contact (tenant_id, environment_id, contact_id, account_id) FROM STDIN") { writer in
+                for contact in contacts {
+                    try await writer.writeRow(tenant, environment, contact.id, contact.accountID)
+                }
+            }
+            try await connection.copyFrom("COPY contact_email (tenant_id, environment_id, contact_id, field, address_hash) FROM STDIN") { writer in
+                for contact in contacts {
+                    for (field, address) in contact.emailsByColumn.sorted(by: { $0.key < $1.key }) where !address.isEmpty {
+                        try await writer.writeRow(tenant, environment, contact.id, field.lowercased(), hasher.hash(address))
+                        emails += 1
+                    }
+                }
+            }
+        }
+        return Counts(accounts: accounts.count, contacts: contacts.count, contactEmails: emails)
+    }
+
+    /// Counts of the environment's customer data, for the prerequisite check and pages.
+    public func counts(tenant: UUID, environment: UUID) async throws -> Counts {
+        try await database.withTenant(tenant) { connection in
+            let row = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM business_account WHERE environment_id = \(environment)),
+                       (SELECT count(*) FROM contact WHERE environment_id = \(environment)),
+                       (SELECT count(*) FROM contact_email WHERE environment_id = \(environment))
+                """)[0]
+            let (accounts, contacts, emails) = try row.decode((Int, Int, Int).self)
+            return Counts(accounts: accounts, contacts: contacts, contactEmails: emails)
+        }
+    }
+
+    /// Whether some account has a contact with an email address.
+    public func hasAccountWithReachableContact(tenant: UUID, environment: UUID) async throws -> Bool {
+        try await database.withTenant(tenant) { connection in
+            try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM contact_email e JOIN contact c USING (tenant_id, environment_id, contact_id)
+                               WHERE e.environment_id = \(environment))
+                """)[0].decode(Bool.self, at: 0)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Engagement
+import Foundation
+import Logging
+import Postgres
+
+/// One region's database: its pool, and transactions bound to one tenant.
+///
+/// `withTenant` runs its body in a transaction as the role `rapport_region_app`
+/// with `rapport.tenant_id` set, so row-level security hides every other
+/// tenant's rows even from a query that forgets its tenant filter.
+public struct RegionDatabase: Sendable {
+    public let region: Region
+    public let pool: PostgresPool
+
+    public init(region: Region, pool: PostgresPool) {
+        self.region = region
+        self.pool = pool
+    }
+
+    /// Runs `body` in a transaction scoped to `tenant` by row-level security.
+    public func withTenant<Result>(
+        _ tenant: UUID,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await pool.withTransaction { connection in
+            try await connection.query(
+                "SELECT set_config('role', 'rapport_region_app', true), set_config('rapport.tenant_id', \(tenant.uuidString.lowercased()), true)")
+            return try await body(connection)
+        }
+    }
+
+    /// Checks that the database is stamped for this region (`rapport migrate` stamps it).
+    public func verifyIdentity() async throws {
+        let rows = try await pool.query("SELECT code FROM region_identity")
+        let code = try rows.first(decoding: String.self)
+        guard code == region.rawValue else {
+            throw PostgresError(
+                code: .migration,
+                message: "the database configured for region \(region.rawValue) serves \(code ?? "no region (not migrated)"); check \(DatabaseSet.urlKey(of: region))")
+        }
+    }
+}
+
+/// The pools of every region's database, by region.
+public struct RegionDatabases: Sendable {
+    public let byRegion: [Region: RegionDatabase]
+
+    public init(_ databases: DatabaseSet, maximumConnections: Int = 10, logger: Logger = Logger(label: "rapport.region")) {
+        var byRegion: [Region: RegionDatabase] = [:]
+        for (region, url) in databases.regions {
+            byRegion[region] = RegionDatabase(
+                region: region,
+                pool: PostgresPool(
+                    .init(connectionString: url, maximumConnections: maximumConnections, name: region.rawValue),
+                    logger: logger))
+        }
+        self.byRegion = byRegion
+    }
+
+    /// The database of `region`; every region is configured, so this only fails on misconfiguration.
+    public func database(for region: Region) throws -> RegionDatabase {
+        guard let database = byRegion[region] else {
+            throw PostgresError(code: .connectionFailed, message: "no database is configured for region \(region.rawValue)")
+        }
+        return database
+    }
+
+    public func shutdown() async {
+        for database in byRegion.values { await database.pool.shutdown() }
+    }
+}
