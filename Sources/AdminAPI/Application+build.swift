@@ -31,7 +31,7 @@ public enum AdminApplication {
     /// The application `rapport serve` runs.
     public static func build(
         _ services: AppServices, host: String, port: Int, logger: Logger
-    ) -> some ApplicationProtocol {
+    ) -> Application<RouterResponder<AppRequestContext>> {
         Application(
             router: buildRouter(services),
             configuration: .init(address: .hostname(host, port: port), serverName: "rapport"),

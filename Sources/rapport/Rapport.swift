@@ -7,7 +7,7 @@ struct Rapport: AsyncParsableCommand {
         commandName: "rapport",
         abstract: "Account engagement enrichment, self-hosted.",
         subcommands: [
-            DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ParseCommand.self, BenchCommand.self,
+            DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ServeCommand.self, ParseCommand.self, BenchCommand.self,
             ParseBenchCommand.self,
         ]
     )

@@ -37,11 +37,14 @@ CREATE INDEX contact_email_hash ON contact_email (tenant_id, environment_id, fie
 -- Row-level security: the service sets rapport.tenant_id per transaction and
 -- works as rapport_region_app, which the policies bind; a query that forgets
 -- its tenant filter still sees only that tenant's rows, and none when unset.
+-- Roles are shared by the cluster's databases, which may be migrated at once.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rapport_region_app') THEN
         CREATE ROLE rapport_region_app NOLOGIN NOBYPASSRLS;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END;
 $$;
 

@@ -45,17 +45,23 @@ public struct CustomerDataStore: Sendable {
         var emails = 0
         try await database.withTenant(tenant) { connection in
             try await connection.execute("DELETE FROM business_account WHERE tenant_id = \(tenant) AND environment_id = \(environment)")
-            try await connection.copyFrom("COPY business_account (tenant_id, environment_id, account_id, name, web_domains) FROM STDIN") { writer in
+            try await connection.copyThroughStaging(
+                into: "business_account", columns: ["tenant_id", "environment_id", "account_id", "name", "web_domains"]
+            ) { writer in
                 for account in accounts {
                     try await writer.writeRow(tenant, environment, account.id, account.name, account.domains)
                 }
             }
-            try await connection.copyFrom("COPY contact (tenant_id, environment_id, contact_id, account_id) FROM STDIN") { writer in
+            try await connection.copyThroughStaging(
+                into: "contact", columns: ["tenant_id", "environment_id", "contact_id", "account_id"]
+            ) { writer in
                 for contact in contacts {
                     try await writer.writeRow(tenant, environment, contact.id, contact.accountID)
                 }
             }
-            try await connection.copyFrom("COPY contact_email (tenant_id, environment_id, contact_id, field, address_hash) FROM STDIN") { writer in
+            try await connection.copyThroughStaging(
+                into: "contact_email", columns: ["tenant_id", "environment_id", "contact_id", "field", "address_hash"]
+            ) { writer in
                 for contact in contacts {
                     for (field, address) in contact.emailsByColumn.sorted(by: { $0.key < $1.key }) where !address.isEmpty {
                         try await writer.writeRow(tenant, environment, contact.id, field.lowercased(), hasher.hash(address))

@@ -1,0 +1,76 @@
+import AdminAPI
+import ArgumentParser
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Store
+
+/// `rapport serve`: the admin API (and, later, the pages and the scheduler).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the admin API; migrations run before it listens.")
+
+    @Option(help: "Address to listen on (http.host, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (http.port, default 8080).") var port: Int?
+    @Option(help: "A JSON configuration file (RAPPORT_CONFIG_FILE).") var config: String?
+
+    func run() async throws {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let host { flags["http.host"] = ConfigValue(.string(host), isSecret: false) }
+        if let port { flags["http.port"] = ConfigValue(.int(port), isSecret: false) }
+        let settings: ServiceSettings
+        do {
+            settings = try await ServiceSettings.load(flags: flags, configFile: config)
+        } catch let failure as ValidationFailure {
+            fail(failure.description)
+        }
+        let logger = Logger(label: "rapport", level: settings.logLevel)
+        let runtime = try await ServiceRuntime.start(settings, logger: logger)
+        var app = AdminApplication.build(runtime.services, host: settings.host, port: settings.port, logger: logger)
+        app.beforeServerStarts {
+            try await runtime.migrate()
+            logger.info("listening", metadata: ["address": "http://\(settings.host):\(settings.port)"])
+        }
+        try await app.runService()
+        await runtime.shutdown()
+    }
+}
+
+extension Logger {
+    init(label: String, level: Logger.Level) {
+        self.init(label: label)
+        logLevel = level
+    }
+}
+
+/// The pools and stores one process works with.
+struct ServiceRuntime: Sendable {
+    let databases: DatabaseSet
+    let services: AppServices
+    let logger: Logger
+
+    static func start(_ settings: ServiceSettings, logger: Logger) async throws -> ServiceRuntime {
+        let databases = try await settings.resolveDatabases()
+        let control = ControlStore(
+            pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: settings.poolSize, name: "control"), logger: logger))
+        let regions = RegionDatabases(databases, maximumConnections: settings.poolSize, logger: logger)
+        let services = AppServices(
+            control: control, regions: regions, serviceSecret: try settings.resolveSecret(),
+            maximumBodyBytes: settings.maximumBodyBytes)
+        return ServiceRuntime(databases: databases, services: services, logger: logger)
+    }
+
+    /// Applies pending migrations, then checks each region database serves its region.
+    func migrate() async throws {
+        let migrations = SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger)
+        _ = try await migrations.migrateAll(databases)
+        for database in services.regions.byRegion.values { try await database.verifyIdentity() }
+    }
+
+    func shutdown() async {
+        await services.control.pool.shutdown()
+        await services.regions.shutdown()
+    }
+}

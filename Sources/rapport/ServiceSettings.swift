@@ -1,0 +1,118 @@
+import Configuration
+import Engagement
+import Foundation
+import Logging
+import Postgres
+import Store
+
+/// Rapport's configuration, read through swift-configuration.
+///
+/// Sources, strongest first: command-line flags, the environment (`RAPPORT_` +
+/// the key in upper case with `_` for `.`: `http.port` → `RAPPORT_HTTP_PORT`),
+/// then a JSON file (`--config` or `RAPPORT_CONFIG_FILE`; keys nest:
+/// `{"http": {"port": 8080}}`). Every key and its default is listed in the README.
+struct ServiceSettings: Sendable {
+    var host: String
+    var port: Int
+    /// Configured database URLs; `nil` when none are set (the local cluster is used).
+    var databases: DatabaseSet?
+    var dataDirectory: URL
+    /// `secret.key`: hex, at least 32 bytes; per-tenant address keys derive from it.
+    var secret: [UInt8]?
+    var maximumBodyBytes: Int
+    var poolSize: Int
+    var logLevel: Logger.Level
+
+    static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> ServiceSettings {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["RAPPORT_SECRET_KEY"])).prefixKeys(with: "rapport"),
+        ]
+        let file = configFile ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG_FILE"]
+        if let file, !file.isEmpty {
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw ValidationFailure("the configuration file \(file) does not exist")
+            }
+            let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(file), isSecret: false)]))
+            providers.append(try await FileProvider<JSONSnapshot>(config: location))
+        }
+        let config = ConfigReader(providers: providers)
+
+        var urls: [String: String] = [:]
+        if let control = config.string(forKey: "control.database.url", isSecret: true) { urls["RAPPORT_CONTROL_DATABASE_URL"] = control }
+        for region in Region.allCases {
+            if let url = config.string(forKey: ConfigKey("\(region.rawValue).database.url"), isSecret: true) {
+                urls[DatabaseSet.urlKey(of: region)] = url
+            }
+        }
+        let dataDirectory = config.string(forKey: "data.dir").map { URL(fileURLWithPath: $0).appendingPathComponent("postgres") }
+            ?? LocalCluster.defaultDataDirectory()
+        var secret: [UInt8]?
+        if let text = config.string(forKey: "secret.key", isSecret: true) {
+            guard let bytes = Self.hexBytes(text), bytes.count >= 32 else {
+                throw ValidationFailure("secret.key (RAPPORT_SECRET_KEY) must be at least 64 hex digits (32 bytes)")
+            }
+            secret = bytes
+        }
+        let port = config.int(forKey: "http.port", default: 8080)
+        guard (1...65_535).contains(port) else { throw ValidationFailure("http.port must be 1 to 65535, not \(port)") }
+        let level = config.string(forKey: "log.level", default: "info")
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw ValidationFailure("log.level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return ServiceSettings(
+            host: config.string(forKey: "http.host", default: "127.0.0.1"),
+            port: port,
+            databases: try DatabaseSet.configured(urls),
+            dataDirectory: dataDirectory,
+            secret: secret,
+            maximumBodyBytes: config.int(forKey: "http.max.body.bytes", default: 1 << 20),
+            poolSize: config.int(forKey: "database.pool.size", default: 10),
+            logLevel: logLevel)
+    }
+
+    /// The configured databases, or the local cluster's, started when it is not running.
+    func resolveDatabases() async throws -> DatabaseSet {
+        if let databases { return databases }
+        let cluster = try LocalCluster(
+            dataDirectory: dataDirectory, serverUser: ProcessInfo.processInfo.environment["RAPPORT_PG_USER"] ?? "postgres")
+        return try await DatabaseSet.startLocal(cluster)
+    }
+
+    /// The service secret; with no `secret.key` configured, one kept beside the local cluster
+    /// (`<data dir>/secret.key`, created on first use, readable by its owner only).
+    func resolveSecret() throws -> [UInt8] {
+        if let secret { return secret }
+        guard databases == nil else {
+            throw ValidationFailure("secret.key (RAPPORT_SECRET_KEY) must be set when the databases are configured by URL")
+        }
+        let file = dataDirectory.deletingLastPathComponent().appendingPathComponent("secret.key")
+        if let text = try? String(contentsOf: file, encoding: .utf8), let bytes = Self.hexBytes(text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count >= 32 {
+            return bytes
+        }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        FileManager.default.createFile(
+            atPath: file.path, contents: Data(bytes.map { String(format: "%02x", $0) }.joined().utf8),
+            attributes: [.posixPermissions: 0o600])
+        return bytes
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: characters.count, by: 2) {
+            guard let byte = UInt8(String(decoding: characters[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
+    }
+}
+
+/// A configuration or usage problem, reported as one line and exit status 2.
+struct ValidationFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
