@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Ingest
+import NIOCore
 import Store
 
 /// A JSON request body read strictly: an object, known fields only, each checked for type.
@@ -11,7 +12,12 @@ struct RequestBody {
 
     /// Reads the body (up to `limit` bytes, else 413) and checks its field names against `allowed`.
     static func read(_ request: Request, limit: Int, allowed: Set<String>) async throws -> RequestBody {
-        let buffer = try await request.body.collect(upTo: limit)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge)
+        }
         let bytes = Array(buffer.readableBytesView)
         let value: JSONValue
         do {
