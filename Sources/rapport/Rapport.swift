@@ -7,8 +7,10 @@ struct Rapport: AsyncParsableCommand {
         commandName: "rapport",
         abstract: "Account engagement enrichment, self-hosted.",
         subcommands: [
-            DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ServeCommand.self, ParseCommand.self, BenchCommand.self,
-            ParseBenchCommand.self,
+            DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ServeCommand.self, TenantCommand.self,
+            EnvironmentCommand.self, KeyCommand.self, LicenceCommand.self, DataverseCommand.self, CheckCommand.self,
+            ImportCommand.self,
+            ParseCommand.self, BenchCommand.self, ParseBenchCommand.self,
         ]
     )
 }
