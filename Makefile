@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/rapport
 
-.PHONY: deps build demo test bench clean-local
+.PHONY: deps build demo test bench
 
 deps:
 	@scripts/install-deps.sh
@@ -16,12 +16,17 @@ demo: build
 	$(BIN) migrate
 	$(BIN) status
 
-## Every test, against real PostgreSQL clusters the suite starts and stops itself.
-test: deps
+## Every test, against real PostgreSQL clusters the suite starts and stops itself, then
+## `rapport parse` against Python's email, icalendar and recurring-ical-events on public corpora.
+test: deps ingest-test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory ingest-differential
 
 ## Benchmarks, each beside its baseline, on a release build.
-bench: deps
+bench: deps ingest-test-deps
 	$(SWIFT) build -c release --product rapport
 	.build/release/rapport bench postgres
+	$(MAKE) --no-print-directory ingest-bench
+
+include scripts/ingest/Makefile.inc
