@@ -1,0 +1,56 @@
+import Engagement
+import Foundation
+import Postgres
+
+/// The EngagementScore formula of `EngagementScoring`, written as SQL over the `measures` table.
+///
+/// The same formula runs in Swift (`EngagementScoring.score`, the reference)
+/// and here, near the data, for every level and period at once; a test holds
+/// the two to equal values. Each term is a named component; Year rows store the
+/// components as the score's breakdown.
+enum ScoreSQL {
+    /// One term: its name, the SQL of its input, and the SQL of what it adds to the raw score.
+    struct Term {
+        var name: String
+        var input: String
+        var contribution: String
+    }
+
+    /// Number literal for SQL text; weights are numbers the service itself holds, never user text.
+    static func literal(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.17g", value) : "0"
+    }
+
+    static func terms(_ weights: ScoreWeights) -> [Term] {
+        ScoreFormulaSQL.terms(weights)
+    }
+
+    /// `INSERT … SELECT` of the run's rows from `measures`, with raw value, rank score and breakdown.
+    static func insertScoredRows(run: EnrichmentAggregator.RunSpec) -> PostgresQuery {
+        let terms = terms(run.weights)
+        let raw = ScoreFormulaSQL.raw(terms, weights: run.weights)
+        let components = terms.map { "'\($0.name)', jsonb_build_object('input', (\($0.input))::float8, 'contribution', (\($0.contribution))::float8)" }
+            .joined(separator: ", ")
+        let rawSQL = PostgresQuery(unsafeSQL: raw)
+        let componentsSQL = PostgresQuery(unsafeSQL: components)
+        return """
+            INSERT INTO account_engagement (
+                tenant_id, environment_id, run_id, level, period_start, account_id, engagement_score, raw_score,
+                emails_to_account, emails_from_account, meetings_from_account, meetings_to_account,
+                contacts_in_meetings, contacts_in_emails, account_contacts_in_meetings, account_contacts_in_emails,
+                engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
+                average_reply_minutes, components)
+            SELECT \(run.tenant), \(run.environment), \(run.runID), level, period_start, account_id,
+                   CASE WHEN count(*) OVER period = 1 THEN 100 ELSE round(100 * percent_rank() OVER (period ORDER BY raw))::int END,
+                   raw, emails_to_account, emails_from_account, meetings_from_account, meetings_to_account,
+                   contacts_in_meetings, contacts_in_emails, account_contacts_in_meetings, account_contacts_in_emails,
+                   engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
+                   average_reply_minutes, CASE WHEN level = 'Year' THEN components END
+            FROM (
+                SELECT m.*, (\(rawSQL))::float8 AS raw, jsonb_build_object(\(componentsSQL)) AS components
+                FROM measures m
+            ) scored
+            WINDOW period AS (PARTITION BY level, period_start)
+            """
+    }
+}

@@ -1,0 +1,93 @@
+import Engagement
+import Foundation
+import Postgres
+
+/// Encodes signals as COPY rows of `staging_signal`, every identifier replaced by its keyed hash.
+///
+/// Person keys are memoized: the same few thousand addresses recur in millions of messages.
+final class SignalRowEncoder: @unchecked Sendable {
+    private let hasher: AddressHasher
+    private var keys: [String: Int64] = [:]
+    private var row: [UInt8] = []
+
+    init(hasher: AddressHasher, tenant: UUID, environment: UUID) {
+        self.hasher = hasher
+        row.reserveCapacity(512)
+    }
+
+    func key(_ identifier: String) -> Int64 {
+        if let known = keys[identifier] { return known }
+        let value = hasher.key(identifier)
+        if keys.count < 2_000_000 { keys[identifier] = value }
+        return value
+    }
+
+    func occurrenceKey(_ meeting: ActivityMeeting) -> Int64 {
+        hasher.key("occurrence:" + Self.occurrenceIdentity(uid: meeting.uid, instant: meeting.recurrenceID ?? meeting.start))
+    }
+
+    static func occurrenceIdentity(uid: String, instant: Date) -> String {
+        "\(uid)|\(Int64(instant.timeIntervalSince1970.rounded(.down)))"
+    }
+
+    func row(_ signal: EmailSignal) -> [UInt8] {
+        row.removeAll(keepingCapacity: true)
+        true.appendCopyText(to: &row)
+        tab()
+        key("message:" + signal.messageKey).appendCopyText(to: &row)
+        tab()
+        signal.accountID.appendCopyText(to: &row)
+        tab()
+        signal.sentAt.appendCopyText(to: &row)
+        tab()
+        Optional<Date>.none.appendCopyText(to: &row)
+        tab()
+        (signal.direction == .toAccount).appendCopyText(to: &row)
+        tab()
+        appendKeys(signal.internalParticipants.map { key("person:" + $0) })
+        tab()
+        appendKeys(signal.accountParticipants.map { key("person:" + $0) })
+        tab()
+        appendKeys(signal.repliesTo.map { key("message:" + $0) })
+        tab()
+        signal.conversationID.map { key("conversation:" + $0) }.appendCopyText(to: &row)
+        row.append(UInt8(ascii: "\n"))
+        return row
+    }
+
+    func row(_ signal: MeetingSignal) -> [UInt8] {
+        row.removeAll(keepingCapacity: true)
+        false.appendCopyText(to: &row)
+        tab()
+        key("occurrence:" + signal.occurrenceKey).appendCopyText(to: &row)
+        tab()
+        signal.accountID.appendCopyText(to: &row)
+        tab()
+        signal.start.appendCopyText(to: &row)
+        tab()
+        signal.end.appendCopyText(to: &row)
+        tab()
+        (signal.direction == .toAccount).appendCopyText(to: &row)
+        tab()
+        appendKeys(signal.internalParticipants.map { key("person:" + $0) })
+        tab()
+        appendKeys(signal.accountParticipants.map { key("person:" + $0) })
+        tab()
+        appendKeys([])
+        tab()
+        Optional<Int64>.none.appendCopyText(to: &row)
+        row.append(UInt8(ascii: "\n"))
+        return row
+    }
+
+    private func tab() { row.append(UInt8(ascii: "\t")) }
+
+    private func appendKeys(_ values: [Int64]) {
+        row.append(UInt8(ascii: "{"))
+        for (index, value) in values.enumerated() {
+            if index > 0 { row.append(UInt8(ascii: ",")) }
+            value.appendCopyText(to: &row)
+        }
+        row.append(UInt8(ascii: "}"))
+    }
+}
