@@ -8,6 +8,7 @@ need() { missing="$missing $1"; }
 
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
 pkg-config --exists libpq 2>/dev/null || need libpq-dev
+[ -f /usr/include/zlib.h ] || need zlib1g-dev
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql
 ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || need postgresql-contrib
 command -v psql >/dev/null 2>&1 || need postgresql-client

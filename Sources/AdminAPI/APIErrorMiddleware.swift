@@ -78,8 +78,8 @@ extension JSONEncoder {
 }
 
 /// Encodes `value` as a JSON response.
-func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-    let data = try JSONEncoder.api.encode(value)
+func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, encoder: JSONEncoder = .api) throws -> Response {
+    let data = try encoder.encode(value)
     return Response(
         status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

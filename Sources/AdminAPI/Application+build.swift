@@ -24,7 +24,10 @@ public enum AdminApplication {
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: services.control))
         OperatorRoutes(services: services).register(on: v1)
         TenantRoutes(services: services).register(on: v1)
-        EnvironmentRoutes(services: services).register(on: v1)
+        let environments = EnvironmentRoutes(services: services)
+        environments.register(on: v1)
+        DataRoutes(services: services, environments: environments).register(on: v1)
+        ResultsRoutes(services: services, environments: environments).register(on: v1)
         return router
     }
 

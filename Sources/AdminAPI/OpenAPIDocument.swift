@@ -97,11 +97,70 @@ enum OpenAPIDocument {
                 "put": operation("Attach or replace the Dataverse organization (admin)", tag: "environments", request: "DataverseInput", response: "DataverseAttachment"),
                 "delete": operation("Detach the Dataverse organization (admin)", tag: "environments", response: nil, status: "204"),
             ],
+            "/v1/tenants/{tenant}/environments/{environment}/customer-data/accounts": [
+                "parameters": [tenant, environment],
+                "post": csvOrJSON("Replace the business accounts: CSV (text/csv) or JSON (contributor)", request: "AccountsInput", response: "CustomerDataCounts"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/customer-data/contacts": [
+                "parameters": [tenant, environment, ["name": "email_field", "in": "query", "schema": string, "description": "CSV: a column holding an email address (repeatable; default every column named *email*)"]],
+                "post": csvOrJSON("Replace the contacts: CSV (text/csv) or JSON (contributor)", request: "ContactsInput", response: "CustomerDataCounts"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/activity": [
+                "parameters": [tenant, environment, ["name": "skip_invalid", "in": "query", "schema": ["type": "boolean"], "description": "Store the valid lines of a batch with invalid ones"]],
+                "post": ndjson("Push NDJSON activity records (gzip accepted); a batch with an invalid line is rejected whole unless skip_invalid (contributor)"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/results": [
+                "parameters": [tenant, environment],
+                "get": operation("The current result's summary (viewer)", tag: "results", response: "RunSummary"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/results/history": [
+                "parameters": [tenant, environment],
+                "get": operation("One summary per published run: enriched customers over time (viewer)", tag: "results", response: "RunHistory"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/results/rows": [
+                "parameters": [tenant, environment] + rowParameters,
+                "get": operation("The enriched rows, paged, filtered and sorted (viewer)", tag: "results", response: "RowsPage"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/results/export": [
+                "parameters": [tenant, environment, ["name": "format", "in": "query", "schema": ["enum": ["csv", "ndjson"]]], ["name": "level", "in": "query", "schema": ["enum": ["Year", "Month", "Week"]]]],
+                "get": operation("Every enriched row, streamed as CSV or NDJSON (viewer)", tag: "results", response: nil),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/accounts/{account}/card": [
+                "parameters": [tenant, environment, ["name": "account", "in": "path", "required": true, "schema": string, "description": "The account id"]],
+                "get": operation("The customer card: score with breakdown, year totals, monthly history (viewer)", tag: "results", response: "CustomerCard"),
+            ],
             "/v1/tenants/{tenant}/environments/{environment}/prerequisites": [
                 "parameters": [tenant, environment],
                 "get": operation("The five prerequisite checks for the calling principal (viewer)", tag: "environments", response: "Prerequisites"),
             ],
         ]
+    }
+
+    static var rowParameters: [[String: Any]] {
+        [
+            ["name": "level", "in": "query", "schema": ["enum": ["Year", "Month", "Week"]]],
+            ["name": "period", "in": "query", "schema": ["type": "string", "format": "date"], "description": "AggregationStartDate of the period"],
+            ["name": "account", "in": "query", "schema": string],
+            ["name": "sort", "in": "query", "schema": ["enum": columnNames], "description": "Any column; default EngagementScore"],
+            ["name": "order", "in": "query", "schema": ["enum": ["asc", "desc"]]],
+            ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 1000]],
+            ["name": "offset", "in": "query", "schema": ["type": "integer", "minimum": 0]],
+            ["name": "run", "in": "query", "schema": uuid, "description": "Pin the run while paging"],
+        ]
+    }
+
+    static let columnNames = ["AccountId", "EngagementScore", "NoOfEmails_ToAccount", "NoOfEmails_FromAccount", "NoOfMeetings_FromAccount", "NoOfMeetings_ToAccount", "NoOfContactsInvolved_Meetings", "NoOfContactsInvolved_Emails", "NoOfAccountContactsInvolved_Meetings", "NoOfAccountContactsInvolved_Emails", "EngagementStartDate", "DaysSinceLastEmail", "DaysSinceLastMeeting", "AverageDuration_Of_Meetings", "AverageDuration_Of_AccountEmailReplies", "AggregationStartDate", "AggregationLevel"]
+
+    static func csvOrJSON(_ summary: String, request: String, response: String) -> [String: Any] {
+        var op = operation(summary, tag: "data", request: request, response: response)
+        op["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(request)"]], "text/csv": ["schema": string]]]
+        return op
+    }
+
+    static func ndjson(_ summary: String) -> [String: Any] {
+        var op = operation(summary, tag: "data", response: "ActivityImport")
+        op["requestBody"] = ["required": true, "content": ["application/x-ndjson": ["schema": ["$ref": "https://rapport.example/schemas/activity-record.schema.json"]]]]
+        return op
     }
 
     static func parameter(_ name: String, _ description: String) -> [String: Any] {
@@ -174,6 +233,15 @@ enum OpenAPIDocument {
                 "DataverseInput": object(["organization_url": ["type": "string", "pattern": "^https://"], "organization_id": uuid], required: ["organization_url", "organization_id"]),
                 "DataverseAttachment": object(["organization_url": string, "organization_id": uuid, "attached_at": time, "attached_by": nullable(uuid), "detached_at": nullable(time), "detached_by": nullable(uuid)]),
                 "Dataverse": object(["current": ["oneOf": [["$ref": "#/components/schemas/DataverseAttachment"], ["type": "null"]]], "history": ["type": "array", "items": ["$ref": "#/components/schemas/DataverseAttachment"]]]),
+                "AccountsInput": object(["accounts": ["type": "array", "items": object(["id": string, "name": string, "domains": ["type": "array", "items": string]], required: ["id", "name"])]], required: ["accounts"]),
+                "ContactsInput": object(["contacts": ["type": "array", "items": object(["id": string, "account_id": string, "emails": ["type": "object", "additionalProperties": string]], required: ["id", "account_id"])]], required: ["contacts"]),
+                "CustomerDataCounts": object(["accounts": ["type": "integer"], "contacts": ["type": "integer"], "contact_emails": ["type": "integer"]]),
+                "ActivityImport": object(["report": ["type": "object"], "skipped_lines": ["type": "integer"]]),
+                "RunSummary": ["type": "object", "description": "run_id, as_of, window_start, enriched_customers, emails_processed, meetings_processed, days_of_data, first_activity, last_activity, noise_figures, score_version, published_at"],
+                "RunHistory": object(["runs": ["type": "array", "items": ["$ref": "#/components/schemas/RunSummary"]]]),
+                "EnrichedRow": object(Dictionary(uniqueKeysWithValues: columnNames.map { ($0, ["type": ["string", "number", "integer", "null"]] as [String: Any]) })),
+                "RowsPage": object(["run_id": uuid, "total": ["type": "integer"], "limit": ["type": "integer"], "offset": ["type": "integer"], "rows": ["type": "array", "items": ["$ref": "#/components/schemas/EnrichedRow"]]]),
+                "CustomerCard": ["type": "object", "description": "runID, accountID, name, year (EnrichedRow), rawScore, breakdown [{name, input, contribution}], totalEmails, totalMeetings, monthly [EnrichedRow]"],
                 "Prerequisite": object(["id": ["enum": ["office365_licence", "business_accounts", "dataverse_attached", "admin_role", "tenant_consent"]], "status": ["enum": ["passed", "failed"]], "detail": string, "remedy": string]),
                 "Prerequisites": object(["checks": ["type": "array", "items": ["$ref": "#/components/schemas/Prerequisite"]], "passed": ["type": "boolean"]]),
             ],

@@ -103,3 +103,56 @@ struct RequestBody {
         return value
     }
 }
+
+extension RequestBody {
+    /// The array of objects under `key`.
+    func objects(_ key: String) throws -> [JSONItem] {
+        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: key) }
+        guard let items = value.arrayValue else { throw StoreError(.invalid, "must be an array of objects, not \(value.typeName)", field: key) }
+        return try items.enumerated().map { index, item in
+            guard let object = item.objectValue else {
+                throw StoreError(.invalid, "must be an object, not \(item.typeName)", field: "\(key)[\(index)]")
+            }
+            return JSONItem(object: object)
+        }
+    }
+}
+
+/// One object inside a request body's array; errors name its path (`accounts[3].name`).
+struct JSONItem {
+    let object: JSONObject
+
+    func only(_ allowed: Set<String>, field: String) throws {
+        for member in object.members where !allowed.contains(member.key) {
+            throw StoreError(.invalid, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))", field: "\(field).\(member.key)")
+        }
+    }
+
+    func string(_ key: String, field: String) throws -> String {
+        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: "\(field).\(key)") }
+        guard let text = value.stringValue, !text.isEmpty else {
+            throw StoreError(.invalid, "must be a non-empty string", field: "\(field).\(key)")
+        }
+        return text
+    }
+
+    func stringArray(_ key: String, field: String) throws -> [String] {
+        guard let value = object[key], !value.isNull else { return [] }
+        guard let items = value.arrayValue else { throw StoreError(.invalid, "must be an array of strings", field: "\(field).\(key)") }
+        return try items.enumerated().map { index, item in
+            guard let text = item.stringValue else { throw StoreError(.invalid, "must be a string", field: "\(field).\(key)[\(index)]") }
+            return text
+        }
+    }
+
+    func stringMap(_ key: String, field: String) throws -> [(String, String)] {
+        guard let value = object[key], !value.isNull else { return [] }
+        guard let map = value.objectValue else { throw StoreError(.invalid, "must be an object of strings", field: "\(field).\(key)") }
+        return try map.members.map { member in
+            guard let text = member.value.stringValue else {
+                throw StoreError(.invalid, "must be a string", field: "\(field).\(key).\(member.key)")
+            }
+            return (member.key, text)
+        }
+    }
+}

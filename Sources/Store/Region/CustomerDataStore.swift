@@ -7,6 +7,7 @@ public struct CustomerDataStore: Sendable {
     public let database: RegionDatabase
     let hasher: AddressHasher
 
+
     public init(database: RegionDatabase, hasher: AddressHasher) {
         self.database = database
         self.hasher = hasher
@@ -42,7 +43,6 @@ public struct CustomerDataStore: Sendable {
                 throw StoreError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
             }
         }
-        var emails = 0
         try await database.withTenant(tenant) { connection in
             try await connection.execute("DELETE FROM business_account WHERE tenant_id = \(tenant) AND environment_id = \(environment)")
             try await connection.copyThroughStaging(
@@ -52,25 +52,9 @@ public struct CustomerDataStore: Sendable {
                     try await writer.writeRow(tenant, environment, account.id, account.name, account.domains)
                 }
             }
-            try await connection.copyThroughStaging(
-                into: "contact", columns: ["tenant_id", "environment_id", "contact_id", "account_id"]
-            ) { writer in
-                for contact in contacts {
-                    try await writer.writeRow(tenant, environment, contact.id, contact.accountID)
-                }
-            }
-            try await connection.copyThroughStaging(
-                into: "contact_email", columns: ["tenant_id", "environment_id", "contact_id", "field", "address_hash"]
-            ) { writer in
-                for contact in contacts {
-                    for (field, address) in contact.emailsByColumn.sorted(by: { $0.key < $1.key }) where !address.isEmpty {
-                        try await writer.writeRow(tenant, environment, contact.id, field.lowercased(), hasher.hash(address))
-                        emails += 1
-                    }
-                }
-            }
+            try await writeContacts(connection, tenant: tenant, environment: environment, contacts)
         }
-        return Counts(accounts: accounts.count, contacts: contacts.count, contactEmails: emails)
+        return try await counts(tenant: tenant, environment: environment)
     }
 
     /// Counts of the environment's customer data, for the prerequisite check and pages.

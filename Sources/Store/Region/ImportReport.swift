@@ -31,6 +31,13 @@ public struct ImportReport: Sendable, Codable, Equatable {
         public var line: Int?
         public var field: String?
         public var message: String
+
+        public init(file: String?, line: Int?, field: String?, message: String) {
+            self.file = file
+            self.line = line
+            self.field = field
+            self.message = message
+        }
     }
 
     public init() {}

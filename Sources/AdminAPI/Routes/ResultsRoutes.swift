@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Store
+
+/// The enrichment's results: summary, history, the enriched rows, exports and the customer card.
+///
+/// Aggregates only: no route returns an individual message, meeting or per-person figure.
+struct ResultsRoutes {
+    let services: AppServices
+    let environments: EnvironmentRoutes
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("tenants/{tenant}/environments/{environment}/results", use: summary)
+        group.get("tenants/{tenant}/environments/{environment}/results/history", use: history)
+        group.get("tenants/{tenant}/environments/{environment}/results/rows", use: rows)
+        group.get("tenants/{tenant}/environments/{environment}/results/export", use: export)
+        group.get("tenants/{tenant}/environments/{environment}/accounts/{account}/card", use: card)
+    }
+
+    @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        guard let summary = try await services.results(for: environment).summary(tenant: environment.tenantID, environment: environment.id) else {
+            throw StoreError(.notFound, "no result has been published yet")
+        }
+        return try json(summary)
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        let runs = try await services.results(for: environment).history(tenant: environment.tenantID, environment: environment.id)
+        return try json(["runs": runs])
+    }
+
+    /// `?level=Year|Month|Week&period=YYYY-MM-DD&account=ID&sort=<column>&order=asc|desc&limit=&offset=&run=`.
+    @Sendable func rows(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        let query = try Self.query(request)
+        guard let page = try await services.results(for: environment).rows(tenant: environment.tenantID, environment: environment.id, query) else {
+            throw StoreError(.notFound, "no result has been published yet")
+        }
+        return try json(RowsPage(runID: page.runID, total: page.total, limit: query.limit, offset: query.offset, rows: page.rows), encoder: .columns)
+    }
+
+    /// Every row of the current result as CSV (`?format=csv`, the default) or NDJSON, streamed.
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        let format = request.uri.queryParameters.get("format") ?? "csv"
+        guard format == "csv" || format == "ndjson" else { throw StoreError(.invalid, "must be csv or ndjson", field: "format") }
+        let level = try Self.level(request)
+        let store = try services.results(for: environment)
+        guard try await store.summary(tenant: environment.tenantID, environment: environment.id) != nil else {
+            throw StoreError(.notFound, "no result has been published yet")
+        }
+        let body = ResponseBody { writer in
+            var buffer = ByteBuffer()
+            if format == "csv" {
+                buffer.writeString(EnrichedRow.CodingKeys.allCases.map(\.rawValue).joined(separator: ",") + "\r\n")
+            }
+            let encoder = JSONEncoder.columns
+            _ = try await store.export(tenant: environment.tenantID, environment: environment.id, level: level) { rows in
+                for row in rows {
+                    if format == "csv" {
+                        buffer.writeString(row.csvFields.map(Self.csvField).joined(separator: ",") + "\r\n")
+                    } else {
+                        buffer.writeBytes(try encoder.encode(row))
+                        buffer.writeString("\n")
+                    }
+                }
+                try await writer.write(buffer)
+                buffer.clear()
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        }
+        let type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson"
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"enriched.\(format == "csv" ? "csv" : "ndjson")\""],
+            body: body)
+    }
+
+    @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        guard let account = context.parameters.get("account") else { throw StoreError.notFound("account") }
+        guard let card = try await services.results(for: environment).customerCard(
+            tenant: environment.tenantID, environment: environment.id, accountID: account)
+        else { throw StoreError.notFound("account in the current result") }
+        return try json(card, encoder: .columns)
+    }
+
+    static func level(_ request: Request) throws -> String? {
+        guard let level = request.uri.queryParameters.get("level") else { return nil }
+        guard ["Year", "Month", "Week"].contains(level) else { throw StoreError(.invalid, "must be Year, Month or Week", field: "level") }
+        return level
+    }
+
+    static func query(_ request: Request) throws -> ResultsStore.Query {
+        let parameters = request.uri.queryParameters
+        var query = ResultsStore.Query()
+        query.level = try level(request)
+        if let period = parameters.get("period") {
+            guard period.count == 10, period.split(separator: "-").count == 3 else {
+                throw StoreError(.invalid, "must be a date YYYY-MM-DD", field: "period")
+            }
+            query.period = period
+        }
+        query.accountID = parameters.get("account")
+        if let sort = parameters.get("sort") {
+            guard let column = EnrichedRow.CodingKeys(rawValue: sort) else {
+                throw StoreError(.invalid, "must be one of the column names, such as EngagementScore", field: "sort")
+            }
+            query.sort = column
+        }
+        if let order = parameters.get("order") {
+            guard order == "asc" || order == "desc" else { throw StoreError(.invalid, "must be asc or desc", field: "order") }
+            query.descending = order == "desc"
+        }
+        if let limit = parameters.get("limit") {
+            guard let value = Int(limit), (1...1000).contains(value) else { throw StoreError(.invalid, "must be 1 to 1000", field: "limit") }
+            query.limit = value
+        }
+        if let offset = parameters.get("offset") {
+            guard let value = Int(offset), value >= 0 else { throw StoreError(.invalid, "must be 0 or more", field: "offset") }
+            query.offset = value
+        }
+        if let run = parameters.get("run") {
+            guard let id = UUID(uuidString: run) else { throw StoreError(.invalid, "must be a run id", field: "run") }
+            query.runID = id
+        }
+        return query
+    }
+
+    static func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+struct RowsPage: Encodable {
+    var runID: UUID
+    var total: Int
+    var limit: Int
+    var offset: Int
+    var rows: [EnrichedRow]
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", total, limit, offset, rows
+    }
+}
+
+extension JSONEncoder {
+    /// For results: keys as written (the product's column names), ISO 8601 dates.
+    static var columns: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
