@@ -258,7 +258,12 @@ public struct EnrichmentAggregator: Sendable {
                    mc.average_meeting_minutes::float8 AS average_meeting_minutes,
                    coalesce(mc.meeting_minutes, 0)::float8 AS meeting_minutes,
                    r.average_reply_minutes::float8 AS average_reply_minutes,
-                   (extract(epoch FROM \(asOf)::timestamptz - greatest(ec.last_email, mc.last_meeting)) / 86400.0)::float8 AS days_since_last_activity
+                   -- Recency for the score: from the period's end (the as-of time for Year and the current period).
+                   (extract(epoch FROM least(\(asOf)::timestamptz,
+                        CASE k.level WHEN 'Month' THEN (k.period_start + interval '1 month')::timestamptz
+                                     WHEN 'Week' THEN (k.period_start + interval '7 days')::timestamptz
+                                     ELSE \(asOf)::timestamptz END)
+                        - greatest(ec.last_email, mc.last_meeting)) / 86400.0)::float8 AS days_since_last_activity
             FROM keys k
             LEFT JOIN email_counts ec USING (account_id, level, period_start)
             LEFT JOIN meeting_counts mc USING (account_id, level, period_start)

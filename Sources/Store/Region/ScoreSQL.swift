@@ -4,6 +4,10 @@ import Postgres
 
 /// The EngagementScore formula of `EngagementScoring`, written as SQL over the `measures` table.
 ///
+/// The 0–100 value is the rank rule of docs/scoring.md: `ceil(100 × k / n)`
+/// in integers, where `n` counts the period's accounts with activity and `k`
+/// those whose raw value (rounded to `tieDecimals`) is at or below this one's.
+///
 /// The same formula runs in Swift (`EngagementScoring.score`, the reference)
 /// and here, near the data, for every level and period at once; a test holds
 /// the two to equal values. Each term is a named component; Year rows store the
@@ -41,13 +45,15 @@ enum ScoreSQL {
                 engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
                 average_reply_minutes, components)
             SELECT \(run.tenant), \(run.environment), \(run.runID), level, period_start, account_id,
-                   CASE WHEN count(*) OVER period = 1 THEN 100 ELSE round(100 * percent_rank() OVER (period ORDER BY raw))::int END,
+                   ((100 * (count(*) OVER period - rank() OVER (period ORDER BY tie DESC) + 1) + count(*) OVER period - 1)
+                    / count(*) OVER period)::int,
                    raw, emails_to_account, emails_from_account, meetings_from_account, meetings_to_account,
                    contacts_in_meetings, contacts_in_emails, account_contacts_in_meetings, account_contacts_in_emails,
                    engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
                    average_reply_minutes, CASE WHEN level = 'Year' THEN components END
             FROM (
-                SELECT m.*, (\(rawSQL))::float8 AS raw, jsonb_build_object(\(componentsSQL)) AS components
+                SELECT m.*, (\(rawSQL))::float8 AS raw, round(((\(rawSQL))::float8)::numeric, \(EngagementScoring.tieDecimals)) AS tie,
+                       jsonb_build_object(\(componentsSQL)) AS components
                 FROM measures m
             ) scored
             WINDOW period AS (PARTITION BY level, period_start)
