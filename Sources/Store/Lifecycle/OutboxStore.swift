@@ -1,0 +1,88 @@
+import Foundation
+import Postgres
+
+/// Mail waiting for the SMTP relay: enqueued in the sender's transaction, sent with retries.
+public struct OutboxStore: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// One message in the outbox.
+    public struct Entry: Sendable, Codable, Equatable {
+        public var id: Int
+        public var tenantID: UUID?
+        public var recipient: String
+        public var subject: String
+        public var body: String
+        public var createdAt: Date
+        public var attempts: Int
+        public var nextAttemptAt: Date
+        public var sentAt: Date?
+        public var lastError: String?
+    }
+
+    /// Adds a message inside the caller's transaction, so it exists exactly when the change that sends it does.
+    public static func enqueue(
+        _ connection: PostgresConnection, tenant: UUID?, recipient: String, subject: String, body: String, at moment: Date
+    ) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO outbox (tenant_id, recipient, subject, body, created_at, next_attempt_at)
+            VALUES (\(tenant), \(recipient), \(subject), \(body), \(moment), \(moment))
+            """)
+    }
+
+    /// Unsent messages whose next attempt is due, oldest first, locked for this sender.
+    public func withDue<Result>(
+        at moment: Date, limit: Int = 20, isolation: isolated (any Actor)? = #isolation,
+        _ body: ([Entry], PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await pool.withTransaction { connection in
+            let entries = try await connection.query(
+                """
+                SELECT \(Self.columns) FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(moment)
+                ORDER BY message_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """
+            ).map(Self.entry)
+            return try await body(entries, connection)
+        }
+    }
+
+    public static func markSent(_ connection: PostgresConnection, id: Int, at moment: Date) async throws {
+        try await connection.execute(
+            "UPDATE outbox SET sent_at = \(moment), attempts = attempts + 1, last_error = NULL WHERE message_id = \(id)")
+    }
+
+    /// Records a failed attempt; the next one waits 30 s, doubling up to an hour.
+    public static func markFailed(_ connection: PostgresConnection, id: Int, error: String, at moment: Date) async throws {
+        try await connection.execute(
+            """
+            UPDATE outbox SET attempts = attempts + 1, last_error = \(String(error.prefix(500))),
+                next_attempt_at = \(moment) + least(interval '1 hour', interval '30 seconds' * power(2, attempts))
+            WHERE message_id = \(id)
+            """)
+    }
+
+    /// The outbox, newest first, for the operator.
+    public func list(limit: Int = 100, pendingOnly: Bool = false) async throws -> [Entry] {
+        try await pool.query(
+            """
+            SELECT \(Self.columns) FROM outbox \(pendingOnly ? "WHERE sent_at IS NULL" : "" as PostgresQuery)
+            ORDER BY message_id DESC LIMIT \(limit)
+            """
+        ).map(Self.entry)
+    }
+
+    static let columns: PostgresQuery =
+        "message_id, tenant_id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error"
+
+    static func entry(_ row: PostgresRow) throws -> Entry {
+        let (id, tenant, recipient, subject, body, created, attempts, next, sent, error) = try row.decode(
+            (Int, UUID?, String, String, String, Date, Int, Date, Date?, String?).self)
+        return Entry(
+            id: id, tenantID: tenant, recipient: recipient, subject: subject, body: body, createdAt: created, attempts: attempts,
+            nextAttemptAt: next, sentAt: sent, lastError: error)
+    }
+}
