@@ -82,6 +82,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
+        .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),
     ],
     swiftLanguageModes: [.v6]
 )
