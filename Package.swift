@@ -74,6 +74,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Store", "Ingest", "Engagement", "Postgres", "TestSupport"]),
         .testTarget(
             name: "AdminAPITests",
             dependencies: [

@@ -10,6 +10,8 @@
 public struct AccountMatcher: Sendable {
     private let internalDomains: DomainSet
     private let selectedAddresses: Set<String>
+    /// Set by `treatingInternalAsSelected()`: every internal address counts as selected.
+    private var selectsAllInternal = false
     /// Domain → the account id that wins it.
     private let accountByDomain: [String: String]
     private let contactAccount: @Sendable (String) -> String?
@@ -68,7 +70,18 @@ public struct AccountMatcher: Sendable {
 
     /// True for one of the selected addresses (compared lowercase).
     public func isSelected(_ address: String) -> Bool {
-        selectedAddresses.contains(EmailAddress.normalize(address))
+        let normalized = EmailAddress.normalize(address)
+        return selectsAllInternal ? isInternal(normalized: normalized) : selectedAddresses.contains(normalized)
+    }
+
+    /// The same matcher, with every internal address counted as selected.
+    ///
+    /// For activity imported before an enrichment selects mailboxes: then all
+    /// of the organization's addresses stand for it.
+    public func treatingInternalAsSelected() -> AccountMatcher {
+        var copy = self
+        copy.selectsAllInternal = true
+        return copy
     }
 
     private func isInternal(normalized: String) -> Bool {

@@ -128,14 +128,11 @@ public struct EnrichmentAggregator: Sendable {
         try await connection.execute(
             """
             CREATE TEMPORARY TABLE measures ON COMMIT DROP AS
-            WITH periods AS (
-                SELECT 'Year'::text AS level, \(windowStart)::timestamptz::date AS year_start
-            ),
-            email_counts AS (
+            WITH email_counts AS (
                 SELECT account_id,
                        CASE GROUPING(date_trunc('month', sent_at), date_trunc('week', sent_at))
                             WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', sent_at), date_trunc('week', sent_at))::date AS period_start,
+                       coalesce(date_trunc('month', sent_at)::date, date_trunc('week', sent_at)::date, \(windowStart)::timestamptz::date) AS period_start,
                        count(*) FILTER (WHERE to_account) AS emails_to,
                        count(*) FILTER (WHERE NOT to_account) AS emails_from,
                        max(sent_at) AS last_email
@@ -146,7 +143,7 @@ public struct EnrichmentAggregator: Sendable {
                 SELECT account_id,
                        CASE GROUPING(date_trunc('month', starts_at), date_trunc('week', starts_at))
                             WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', starts_at), date_trunc('week', starts_at))::date AS period_start,
+                       coalesce(date_trunc('month', starts_at)::date, date_trunc('week', starts_at)::date, \(windowStart)::timestamptz::date) AS period_start,
                        count(*) FILTER (WHERE to_account) AS meetings_to,
                        count(*) FILTER (WHERE NOT to_account) AS meetings_from,
                        avg(extract(epoch FROM ends_at - starts_at) / 60.0) AS average_meeting_minutes,
@@ -172,7 +169,7 @@ public struct EnrichmentAggregator: Sendable {
             email_people AS (
                 SELECT account_id,
                        CASE GROUPING(date_trunc('month', day), date_trunc('week', day)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', day), date_trunc('week', day))::date AS period_start,
+                       coalesce(date_trunc('month', day)::date, date_trunc('week', day)::date, \(windowStart)::timestamptz::date) AS period_start,
                        count(DISTINCT person) FILTER (WHERE internal) AS internal_people,
                        count(DISTINCT person) FILTER (WHERE NOT internal) AS account_people
                 FROM email_people_daily
@@ -181,7 +178,7 @@ public struct EnrichmentAggregator: Sendable {
             meeting_people AS (
                 SELECT account_id,
                        CASE GROUPING(date_trunc('month', day), date_trunc('week', day)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', day), date_trunc('week', day))::date AS period_start,
+                       coalesce(date_trunc('month', day)::date, date_trunc('week', day)::date, \(windowStart)::timestamptz::date) AS period_start,
                        count(DISTINCT person) FILTER (WHERE internal) AS internal_people,
                        count(DISTINCT person) FILTER (WHERE NOT internal) AS account_people
                 FROM meeting_people_daily
@@ -190,7 +187,7 @@ public struct EnrichmentAggregator: Sendable {
             all_people AS (
                 SELECT account_id,
                        CASE GROUPING(date_trunc('month', day), date_trunc('week', day)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', day), date_trunc('week', day))::date AS period_start,
+                       coalesce(date_trunc('month', day)::date, date_trunc('week', day)::date, \(windowStart)::timestamptz::date) AS period_start,
                        count(DISTINCT person) FILTER (WHERE internal) AS internal_people,
                        count(DISTINCT person) FILTER (WHERE NOT internal) AS account_people
                 FROM (SELECT * FROM email_people_daily UNION SELECT * FROM meeting_people_daily) people
@@ -223,7 +220,7 @@ public struct EnrichmentAggregator: Sendable {
             replies AS (
                 SELECT account_id,
                        CASE GROUPING(date_trunc('month', sent_at), date_trunc('week', sent_at)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', sent_at), date_trunc('week', sent_at))::date AS period_start,
+                       coalesce(date_trunc('month', sent_at)::date, date_trunc('week', sent_at)::date, \(windowStart)::timestamptz::date) AS period_start,
                        avg(minutes) AS average_reply_minutes
                 FROM (SELECT * FROM reply_candidates UNION ALL SELECT * FROM conversation_replies) paired
                 GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', sent_at)), (account_id, date_trunc('week', sent_at)))
@@ -241,7 +238,7 @@ public struct EnrichmentAggregator: Sendable {
                 ) firsts GROUP BY account_id
             )
             SELECT k.account_id, k.level,
-                   CASE WHEN k.level = 'Year' THEN (SELECT year_start FROM periods) ELSE k.period_start END AS period_start,
+                   k.period_start,
                    coalesce(ec.emails_to, 0)::int AS emails_to_account,
                    coalesce(ec.emails_from, 0)::int AS emails_from_account,
                    coalesce(mc.meetings_from, 0)::int AS meetings_from_account,

@@ -34,7 +34,8 @@ enum ScoreFormulaSQL {
                 contribution: "\(w(weights.reciprocity)) * ln(1 + least(\(to), \(from))) * \(recency)"),
             ScoreSQL.Term(
                 name: name.replyLatency, input: "coalesce(\(reply), 0)",
-                contribution: "coalesce(\(w(weights.replyLatency)) * (1.0 / (1.0 + \(reply) / 60.0 / 24.0)) * \(recency), 0)"),
+                // No paired reply adds nothing (greatest() would turn NULL into 0 minutes, a perfect reply).
+                contribution: "CASE WHEN average_reply_minutes IS NULL THEN 0 ELSE \(w(weights.replyLatency)) * (1.0 / (1.0 + \(reply) / 60.0 / 24.0)) * \(recency) END"),
             ScoreSQL.Term(name: name.recencyFactor, input: recency, contribution: "0"),
         ]
     }

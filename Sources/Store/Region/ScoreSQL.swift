@@ -52,7 +52,7 @@ enum ScoreSQL {
                    engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
                    average_reply_minutes, CASE WHEN level = 'Year' THEN components END
             FROM (
-                SELECT m.*, (\(rawSQL))::float8 AS raw, round(((\(rawSQL))::float8)::numeric, \(EngagementScoring.tieDecimals)) AS tie,
+                SELECT m.*, (\(rawSQL))::float8 AS raw, round(((\(rawSQL))::float8)::numeric, \(Int32(EngagementScoring.tieDecimals))) AS tie,
                        jsonb_build_object(\(componentsSQL)) AS components
                 FROM measures m
             ) scored

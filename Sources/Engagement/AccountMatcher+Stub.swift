@@ -1,4 +1,0 @@
-// TEMPORARY until the matcher lands.
-extension AccountMatcher {
-    public func treatingInternalAsSelected() -> AccountMatcher { fatalError("stub") }
-}
