@@ -62,6 +62,11 @@ struct AccountMatcherTests {
         #expect(seen.values == ["kim+tag@tailspin.com"])
     }
 
+    @Test func emptyContactAccountIsNoContact() {
+        let m = AccountMatcher(internalDomains: [], selectedAddresses: [], accounts: World.accounts, contactAccount: { _ in "" })
+        #expect(m.account(of: "lee@contoso.com")?.via == .domain("contoso.com"))
+    }
+
     @Test func plusAddressingKeptAsWritten() {
         // The contact carries kim+crm@…; kim@… and kim+other@… are different addresses with no domain match.
         #expect(account("kim@tailspin.com") == nil)

@@ -88,4 +88,15 @@ struct EmailClassificationTests {
         let email = World.email(from: "bob@ourco.com", to: ["ann@ourco.com", "cy@uk.ourco.com"])
         #expect(classifier.classify(email).rule == .internalOnly)
     }
+
+    @Test func classifiesConcurrently() async {
+        let classifier = self.classifier
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<8 {
+                group.addTask { classifier.classify(World.email(id: "m\(i)@ourco.com", to: ["x\(i)@contoso.com"])).signals.count }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(counts == 8)
+    }
 }

@@ -93,12 +93,6 @@ extension ActivityClassifier {
     }
 }
 
-/// One person invited to a meeting, as classification sees them.
-struct Invitee: Hashable {
-    var address: String
-    var declined: Bool
-}
-
 /// The per-occurrence facts every signal of one meeting shares.
 private struct MeetingFacts {
     var occurrenceKey: String
