@@ -24,7 +24,8 @@ public struct AccountMatcher: Sendable {
     ///   - internalDomains: the organization's own domains; their subdomains are internal too.
     ///   - selectedAddresses: the selected (collected) addresses, resolved from groups.
     ///   - accounts: the business accounts with their web domains; free-mail domains among them are ignored.
-    ///   - contactAccount: the account id of the contact carrying a normalized lowercase address, or nil.
+    ///   - contactAccount: the account id of the contact carrying a normalized lowercase address, or nil
+    ///     (an empty id counts as nil). Called once per distinct address of a message.
     ///   - freeMailDomains: the domains that never match by domain.
     public init(
         internalDomains: [String], selectedAddresses: Set<String>, accounts: [BusinessAccount],
@@ -50,7 +51,7 @@ public struct AccountMatcher: Sendable {
     public func account(of address: String) -> AccountAttribution? {
         let normalized = EmailAddress.normalize(address)
         guard !normalized.isEmpty, !isInternal(normalized: normalized) else { return nil }
-        if let accountID = contactAccount(normalized) {
+        if let accountID = contactAccount(normalized), !accountID.isEmpty {
             return AccountAttribution(accountID: accountID, via: .contact)
         }
         guard let domain = EmailAddress.domain(of: normalized), !freeMailDomains.contains(domain) else { return nil }

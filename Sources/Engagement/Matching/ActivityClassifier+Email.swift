@@ -5,8 +5,9 @@ extension ActivityClassifier {
     ///
     /// Precedence: missing date, excluded sender, auto-submitted, bulk,
     /// no-reply sender, then (with excluded recipients dropped) internal-only,
-    /// no selected participant in the required role, no account. A skip that
-    /// only happened because recipients were dropped is blamed on the exclusion.
+    /// no selected participant in the required role, no account. A skip is
+    /// blamed on the exclusion lists only when the message would have counted
+    /// without them; otherwise the rule it hits with everyone kept is reported.
     public func classify(_ email: ActivityEmail) -> Classification<EmailSignal> {
         guard let sentAt = email.sentAt else { return .skipped(.missingDate) }
         let sender = Self.sender(of: email)
@@ -25,7 +26,8 @@ extension ActivityClassifier {
         let outcome = attribute(facts, sender: sender, recipients: kept, index: index)
         guard let exclusionRule, case .skipped = outcome else { return outcome }
         let unexcluded = attribute(facts, sender: sender, recipients: recipients, index: index)
-        return unexcluded == outcome ? outcome : .skipped(exclusionRule)
+        if case .skipped = unexcluded { return unexcluded }
+        return .skipped(exclusionRule)
     }
 
     /// The sender matching uses: From, or the Sender header when From is missing; normalized.

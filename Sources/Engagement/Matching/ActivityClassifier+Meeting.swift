@@ -5,8 +5,9 @@ extension ActivityClassifier {
     ///
     /// Precedence: cancelled, excluded organizer, large, then (with excluded
     /// attendees dropped) internal-only, no selected participant in the required
-    /// role, no account, every account attendee declined. Rooms and resources
-    /// are never people.
+    /// role, no account, every account attendee declined. A skip is blamed on
+    /// the exclusion lists only when the meeting would have counted without
+    /// them. Rooms and resources are never people.
     public func classify(_ meeting: ActivityMeeting) -> Classification<MeetingSignal> {
         if rules.cancelledMeetings, meeting.cancelled { return .skipped(.cancelledMeeting) }
         let organizer = EmailAddress.normalizeNonEmpty(meeting.organizer)
@@ -25,7 +26,8 @@ extension ActivityClassifier {
         let outcome = attribute(facts, organizer: organizer, invitees: kept, index: index)
         guard let exclusionRule, case .skipped = outcome else { return outcome }
         let unexcluded = attribute(facts, organizer: organizer, invitees: invitees, index: index)
-        return unexcluded == outcome ? outcome : .skipped(exclusionRule)
+        if case .skipped = unexcluded { return unexcluded }
+        return .skipped(exclusionRule)
     }
 
     /// The people invited besides the organizer: distinct, rooms and resources left out.
@@ -89,12 +91,6 @@ extension ActivityClassifier {
         if let organizer, index.isInternal(organizer) { return .skipped(.noSelectedParticipant) }
         return .skipped(selectedInvitees.isEmpty ? .noSelectedParticipant : .noAccount)
     }
-}
-
-/// One person invited to a meeting, as classification sees them.
-struct Invitee: Hashable {
-    var address: String
-    var declined: Bool
 }
 
 /// The per-occurrence facts every signal of one meeting shares.
