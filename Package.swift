@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "AdminAPI", "Store", "Postgres", "Engagement", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),

@@ -69,6 +69,28 @@ public struct EnrichedRow: Sendable, Codable, Equatable {
         }
     }
 
+    /// Every column is written, nulls included, so each row carries all 16 columns and its account id.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(accountID, forKey: .accountID)
+        try container.encode(engagementScore, forKey: .engagementScore)
+        try container.encode(emailsToAccount, forKey: .emailsToAccount)
+        try container.encode(emailsFromAccount, forKey: .emailsFromAccount)
+        try container.encode(meetingsFromAccount, forKey: .meetingsFromAccount)
+        try container.encode(meetingsToAccount, forKey: .meetingsToAccount)
+        try container.encode(contactsInvolvedMeetings, forKey: .contactsInvolvedMeetings)
+        try container.encode(contactsInvolvedEmails, forKey: .contactsInvolvedEmails)
+        try container.encode(accountContactsInvolvedMeetings, forKey: .accountContactsInvolvedMeetings)
+        try container.encode(accountContactsInvolvedEmails, forKey: .accountContactsInvolvedEmails)
+        try container.encode(engagementStartDate, forKey: .engagementStartDate)
+        try container.encode(daysSinceLastEmail, forKey: .daysSinceLastEmail)
+        try container.encode(daysSinceLastMeeting, forKey: .daysSinceLastMeeting)
+        try container.encode(averageDurationOfMeetings, forKey: .averageDurationOfMeetings)
+        try container.encode(averageDurationOfAccountEmailReplies, forKey: .averageDurationOfAccountEmailReplies)
+        try container.encode(aggregationStartDate, forKey: .aggregationStartDate)
+        try container.encode(aggregationLevel, forKey: .aggregationLevel)
+    }
+
     /// The values as CSV fields, in `CodingKeys` order; nulls are empty.
     public var csvFields: [String] {
         func number(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "" }
