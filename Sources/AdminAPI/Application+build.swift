@@ -28,6 +28,7 @@ public enum AdminApplication {
         environments.register(on: v1)
         DataRoutes(services: services, environments: environments).register(on: v1)
         ResultsRoutes(services: services, environments: environments).register(on: v1)
+        LifecycleRoutes(services: services, environments: environments).register(on: v1)
         return router
     }
 

@@ -156,3 +156,50 @@ struct JSONItem {
         }
     }
 }
+
+extension RequestBody {
+    /// Decodes the member `key` as a Codable value (snake_case keys); a mismatch names the field.
+    func decode<Value: Decodable>(_ key: String, _ type: Value.Type) throws -> Value {
+        guard let value = object[key] else { throw StoreError(.invalid, "is required", field: key) }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(Value.self, from: Data(value.jsonText.utf8))
+        } catch let DecodingError.keyNotFound(missing, context) {
+            throw StoreError(.invalid, "is required", field: ([key] + context.codingPath.map(\.stringValue) + [missing.stringValue]).joined(separator: "."))
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw StoreError(.invalid, "has the wrong type", field: ([key] + context.codingPath.map(\.stringValue)).joined(separator: "."))
+        } catch {
+            throw StoreError(.invalid, "is not valid", field: key)
+        }
+    }
+}
+
+extension JSONItem {
+    func optionalString(_ key: String, field: String) throws -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let text = value.stringValue else { throw StoreError(.invalid, "must be a string", field: "\(field).\(key)") }
+        return text
+    }
+
+    func optionalEmail(_ key: String, field: String) throws -> String? {
+        try optionalString(key, field: field).map { try Validation.email($0, field: "\(field).\(key)").lowercased() }
+    }
+}
+
+extension JSONValue {
+    /// The value written back as JSON text.
+    var jsonText: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let value): return value ? "true" : "false"
+        case .number(let value): return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .string(let value):
+            let data = (try? JSONSerialization.data(withJSONObject: [value])) ?? Data("[\"\"]".utf8)
+            return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
+        case .object(let object):
+            return "{" + object.members.map { JSONValue.string($0.key).jsonText + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
+        }
+    }
+}

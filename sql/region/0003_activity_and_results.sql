@@ -15,6 +15,8 @@ CREATE TABLE email_signal (
     account_people bigint[] NOT NULL,
     replies_to bigint[] NOT NULL DEFAULT '{}',
     conversation bigint,
+    -- Keys of the participants' domains, so a domain excluded later applies retroactively.
+    domains bigint[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (tenant_id, environment_id, message_key, account_id)
 );
 CREATE INDEX email_signal_time ON email_signal (tenant_id, environment_id, sent_at);
@@ -29,6 +31,7 @@ CREATE TABLE meeting_signal (
     to_account boolean NOT NULL,
     internal_people bigint[] NOT NULL,
     account_people bigint[] NOT NULL,
+    domains bigint[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (tenant_id, environment_id, occurrence_key, account_id)
 );
 CREATE INDEX meeting_signal_time ON meeting_signal (tenant_id, environment_id, starts_at);

@@ -108,7 +108,7 @@ public struct ControlStore: Sendable {
     }
 
     /// Appends an audit event inside the caller's transaction.
-    func audit(
+    public func audit(
         _ connection: PostgresConnection, tenant: UUID, caller: Caller, action: String, target: String,
         details: [String: String] = [:]
     ) async throws {

@@ -64,7 +64,7 @@ public struct ActivityImporter: Sendable {
                 """
                 CREATE TEMPORARY TABLE staging_signal (
                     is_email boolean, key bigint, account_id text, t1 timestamptz, t2 timestamptz, to_account boolean,
-                    internal_people bigint[], account_people bigint[], replies_to bigint[], conversation bigint
+                    internal_people bigint[], account_people bigint[], replies_to bigint[], conversation bigint, domains bigint[]
                 ) ON COMMIT DROP
                 """)
             try await connection.copyFrom("COPY staging_signal FROM STDIN") { writer in
@@ -114,22 +114,22 @@ public struct ActivityImporter: Sendable {
             report.emailSignalsStored = try await connection.execute(
                 """
                 INSERT INTO email_signal (tenant_id, environment_id, message_key, account_id, sent_at, to_account,
-                                          internal_people, account_people, replies_to, conversation)
+                                          internal_people, account_people, replies_to, conversation, domains)
                 SELECT DISTINCT ON (key, account_id) \(scope.tenant), \(scope.environment), key, account_id, t1, to_account,
-                       internal_people, account_people, replies_to, conversation
+                       internal_people, account_people, replies_to, conversation, domains
                 FROM staging_signal WHERE is_email ORDER BY key, account_id
                 ON CONFLICT DO NOTHING
                 """)
             report.meetingSignalsStored = try await connection.execute(
                 """
                 INSERT INTO meeting_signal (tenant_id, environment_id, occurrence_key, account_id, starts_at, ends_at, to_account,
-                                            internal_people, account_people)
+                                            internal_people, account_people, domains)
                 SELECT DISTINCT ON (key, account_id) \(scope.tenant), \(scope.environment), key, account_id, t1, t2, to_account,
-                       internal_people, account_people
+                       internal_people, account_people, domains
                 FROM staging_signal WHERE NOT is_email ORDER BY key, account_id
                 ON CONFLICT (tenant_id, environment_id, occurrence_key, account_id) DO UPDATE
                 SET starts_at = excluded.starts_at, ends_at = excluded.ends_at, to_account = excluded.to_account,
-                    internal_people = excluded.internal_people, account_people = excluded.account_people
+                    internal_people = excluded.internal_people, account_people = excluded.account_people, domains = excluded.domains
                 WHERE (meeting_signal.starts_at, meeting_signal.ends_at, meeting_signal.internal_people, meeting_signal.account_people)
                    IS DISTINCT FROM (excluded.starts_at, excluded.ends_at, excluded.internal_people, excluded.account_people)
                 """)
@@ -140,6 +140,30 @@ public struct ActivityImporter: Sendable {
         report.topAccounts = perAccount.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(20)
             .map { ImportReport.AccountCount(accountID: $0.key, signals: $0.value) }
         return report
+    }
+
+    /// Deletes stored signals that involve an excluded address or domain: exclusions apply retroactively.
+    ///
+    /// Works on the keyed hashes: the excluded addresses and domains are hashed
+    /// the same way and compared with the signals' participant and domain keys.
+    public func applyExclusions(tenant: UUID, environment: UUID, rules: NoiseRules) async throws -> (emails: Int, meetings: Int) {
+        guard !rules.excludedAddresses.isEmpty || !rules.excludedDomains.isEmpty else { return (0, 0) }
+        let encoder = SignalRowEncoder(hasher: hasher, tenant: tenant, environment: environment)
+        let people = rules.excludedAddresses.map { encoder.key("person:" + $0.lowercased()) }
+        let domains = rules.excludedDomains.map { encoder.key("domain:" + $0.lowercased()) }
+        return try await database.withTenant(tenant) { connection in
+            let emails = try await connection.execute(
+                """
+                DELETE FROM email_signal WHERE environment_id = \(environment)
+                AND (internal_people && \(people) OR account_people && \(people) OR domains && \(domains))
+                """)
+            let meetings = try await connection.execute(
+                """
+                DELETE FROM meeting_signal WHERE environment_id = \(environment)
+                AND (internal_people && \(people) OR account_people && \(people) OR domains && \(domains))
+                """)
+            return (emails, meetings)
+        }
     }
 
     /// Loads the environment's accounts and contact hashes and builds the classifier.

@@ -41,8 +41,15 @@ public struct EnrichmentAggregator: Sendable {
     ///
     /// Nothing is visible to readers until `publish`; a failure leaves no rows of the run.
     @discardableResult
-    public func aggregate(_ run: RunSpec, noiseFigures: [String: Int] = [:]) async throws -> RunSummary {
+    public func aggregate(
+        _ run: RunSpec, noiseFigures: [String: Int] = [:], scoring: @Sendable (_ measuredRows: Int) async throws -> Void = { _ in }
+    ) async throws -> RunSummary {
         try await database.withTenant(run.tenant) { connection in
+            // A run resumed after a lost worker starts its rows afresh.
+            try await connection.execute(
+                "DELETE FROM account_engagement WHERE environment_id = \(run.environment) AND run_id = \(run.runID)")
+            try await connection.execute(
+                "DELETE FROM enrichment_run WHERE environment_id = \(run.environment) AND run_id = \(run.runID) AND status = 'building'")
             try await connection.execute(
                 """
                 INSERT INTO enrichment_run (tenant_id, environment_id, run_id, status, as_of, window_start, score_version, weights)
@@ -54,6 +61,8 @@ public struct EnrichmentAggregator: Sendable {
             try await connection.execute(
                 "DELETE FROM meeting_signal WHERE environment_id = \(run.environment) AND starts_at < \(run.windowStart)")
             try await buildMeasures(connection, run)
+            let measured = try await connection.query("SELECT count(*) FROM measures")[0].decode(Int.self, at: 0)
+            try await scoring(measured)
             try await connection.execute(ScoreSQL.insertScoredRows(run: run))
             let summary = try await summarize(connection, run, noiseFigures: noiseFigures)
             try await connection.execute(
@@ -65,9 +74,14 @@ public struct EnrichmentAggregator: Sendable {
     /// Makes the run the environment's current result in one transaction, then drops older runs' rows.
     public func publish(tenant: UUID, environment: UUID, runID: UUID, at moment: Date) async throws {
         try await database.withTenant(tenant) { connection in
-            let updated = try await connection.execute(
-                "UPDATE enrichment_run SET status = 'published', published_at = \(moment) WHERE environment_id = \(environment) AND run_id = \(runID) AND status = 'building'")
-            guard updated == 1 else { throw StoreError(.unprocessable, "run \(runID) is not ready to publish") }
+            let status: String? = try await connection.query(
+                "SELECT status FROM enrichment_run WHERE environment_id = \(environment) AND run_id = \(runID) FOR UPDATE"
+            ).first(decoding: String.self)
+            // Publishing twice (a worker lost after publishing) changes nothing.
+            if status == "published" { return }
+            guard status == "building" else { throw StoreError(.unprocessable, "run \(runID) is not ready to publish") }
+            try await connection.execute(
+                "UPDATE enrichment_run SET status = 'published', published_at = \(moment) WHERE environment_id = \(environment) AND run_id = \(runID)")
             try await connection.execute(
                 """
                 UPDATE enrichment_run SET status = 'superseded'

@@ -51,6 +51,8 @@ final class SignalRowEncoder: @unchecked Sendable {
         appendKeys(signal.repliesTo.map { key("message:" + $0) })
         tab()
         signal.conversationID.map { key("conversation:" + $0) }.appendCopyText(to: &row)
+        tab()
+        appendKeys(domainKeys(signal.internalParticipants + signal.accountParticipants))
         row.append(UInt8(ascii: "\n"))
         return row
     }
@@ -76,8 +78,21 @@ final class SignalRowEncoder: @unchecked Sendable {
         appendKeys([])
         tab()
         Optional<Int64>.none.appendCopyText(to: &row)
+        tab()
+        appendKeys(domainKeys(signal.internalParticipants + signal.accountParticipants))
         row.append(UInt8(ascii: "\n"))
         return row
+    }
+
+    /// The distinct domain keys of the addresses.
+    func domainKeys(_ addresses: [String]) -> [Int64] {
+        var keys: [Int64] = []
+        for address in addresses {
+            guard let at = address.lastIndex(of: "@") else { continue }
+            let value = key("domain:" + address[address.index(after: at)...])
+            if !keys.contains(value) { keys.append(value) }
+        }
+        return keys
     }
 
     private func tab() { row.append(UInt8(ascii: "\t")) }

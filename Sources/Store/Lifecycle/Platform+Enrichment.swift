@@ -1,0 +1,117 @@
+import Engagement
+import Foundation
+import Postgres
+
+extension Platform {
+    /// What saving an enrichment did.
+    public struct SaveOutcome: Sendable, Codable {
+        public var enrichment: StoredEnrichment
+        public var consent: ConsentState
+        /// Set when saving sent a consent request (consent was not granted yet).
+        public var consentRequested: Bool
+    }
+
+    /// Validates, resolves and saves an environment's enrichment (admin role), and asks for consent when needed.
+    ///
+    /// Nothing is saved when the agreement is missing, the addresses and groups
+    /// do not resolve to 2–2,500 mailboxes of the tenant's own domains, or a
+    /// prerequisite fails; the `ConfigurationRejection` names every problem.
+    public func saveEnrichment(
+        tenant tenantID: UUID, environment environmentID: UUID, _ configuration: EnrichmentConfiguration, by caller: Caller
+    ) async throws -> SaveOutcome {
+        let environment = try await control.environment(tenant: tenantID, id: environmentID)
+        guard caller.has(.admin, on: environment.id) else {
+            throw StoreError(.forbidden, "this needs the admin role on the environment")
+        }
+        var configuration = configuration
+        configuration.name = try Validation.name(configuration.name, field: "name")
+        guard configuration.agreed else {
+            throw StoreError(.invalid, "the agreement must be accepted (\"I agree\") to save the enrichment", field: "agreed")
+        }
+        guard configuration.dataset == "business_accounts" else {
+            throw StoreError(.invalid, "only the business_accounts dataset can be enriched", field: "dataset")
+        }
+        configuration.emailField = configuration.emailField.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !configuration.emailField.isEmpty else { throw StoreError(.invalid, "is required", field: "email_field") }
+        guard configuration.rules.maximumAttendees > 0 else {
+            throw StoreError(.invalid, "must be at least 1", field: "rules.maximum_attendees")
+        }
+        configuration.rules.excludedAddresses = Set(try configuration.rules.excludedAddresses.map {
+            try Validation.email($0, field: "rules.excluded_addresses").lowercased()
+        })
+        configuration.rules.excludedDomains = Set(try configuration.rules.excludedDomains.map {
+            try Validation.domain($0, field: "rules.excluded_domains")
+        })
+        let tenant = try await control.tenant(tenantID)
+        let mailboxes = try EnrichmentStore.resolve(
+            configuration, directory: try await directory.load(tenant: tenantID), tenantDomains: tenant.emailDomains)
+        let checks = try await prerequisites.check(tenant: tenantID, environment: environmentID, caller: caller, at: now())
+        let failed = checks.filter { $0.status == .failed }
+        guard failed.isEmpty else {
+            throw ConfigurationRejection(
+                message: "prerequisites failed: " + failed.map { "\($0.id) (\($0.detail))" }.joined(separator: "; "),
+                resolvedCount: mailboxes.count, unknownGroups: [], invalidAddresses: [], foreignAddresses: [],
+                failedChecks: failed.map(\.id))
+        }
+        let moment = now()
+        let consentStore = consent
+        let requested = try await control.pool.withTransaction { connection -> Bool in
+            try await enrichments.save(
+                tenant: tenantID, environment: environmentID, configuration, mailboxes: mailboxes, at: moment, in: connection)
+            try await control.audit(
+                connection, tenant: tenantID, caller: caller, action: "enrichment.save", target: "environment/\(environmentID)/enrichment",
+                details: ["name": configuration.name, "mailboxes": "\(mailboxes.count)", "schedule": configuration.schedule.rawValue])
+            let link = try await consentStore.request(
+                tenant: tenantID, environmentName: environment.name, by: caller, control: control, at: moment, in: connection)
+            return link != nil
+        }
+        guard let stored = try await enrichments.configuration(tenant: tenantID, environment: environmentID) else {
+            throw StoreError.notFound("enrichment")
+        }
+        return SaveOutcome(enrichment: stored, consent: try await consentStore.state(tenant: tenantID), consentRequested: requested)
+    }
+
+    /// "Run now": queues a run at once; a conflict while one is queued or running.
+    public func runNow(tenant: UUID, environment environmentID: UUID, by caller: Caller) async throws -> RunRecord {
+        let environment = try await control.environment(tenant: tenant, id: environmentID)
+        guard caller.has(.admin, on: environment.id) else { throw StoreError(.forbidden, "this needs the admin role on the environment") }
+        guard try await enrichments.configuration(tenant: tenant, environment: environmentID) != nil else {
+            throw StoreError(.unprocessable, "configure the enrichment before running it")
+        }
+        guard try await consent.state(tenant: tenant).isGranted else {
+            throw StoreError(.unprocessable, "the Office 365 administrator has not granted consent; nothing is collected before a grant", field: "tenant_consent")
+        }
+        let moment = now()
+        let run = try await runs.enqueue(
+            tenant: tenant, environment: environmentID, region: environment.region, trigger: .manual, scheduledFor: moment, at: moment)
+        try await control.pool.withTransaction { connection in
+            try await control.audit(
+                connection, tenant: tenant, caller: caller, action: "run.request", target: "environment/\(environmentID)/runs/\(run.id)")
+        }
+        return run
+    }
+
+    /// What a withdrawal removed.
+    public struct WithdrawalReport: Sendable, Codable, Equatable {
+        public var runsCancelled: Int
+        /// Rows deleted per region database and table.
+        public var deleted: [String: [String: Int]]
+    }
+
+    /// Withdraws consent: schedules stop, runs are cancelled, and the tenant's
+    /// activity and results are deleted from every region database.
+    public func withdrawConsent(tenant: UUID, by caller: Caller) async throws -> WithdrawalReport {
+        let cancelled = try await consent.withdraw(tenant: tenant, by: caller, control: control, at: now())
+        var deleted: [String: [String: Int]] = [:]
+        for (region, database) in regions.byRegion.sorted(by: { $0.key < $1.key }) {
+            deleted[region.rawValue] = try await database.withTenant(tenant) { connection in
+                var counts: [String: Int] = [:]
+                for table in ["account_engagement", "current_result", "enrichment_run", "email_signal", "meeting_signal"] {
+                    counts[table] = try await connection.execute("DELETE FROM \(identifier: table) WHERE tenant_id = \(tenant)")
+                }
+                return counts
+            }
+        }
+        return WithdrawalReport(runsCancelled: cancelled, deleted: deleted)
+    }
+}

@@ -1,0 +1,98 @@
+import Engagement
+import Foundation
+
+/// Everything one process of Rapport works with: the control store, the region
+/// databases, the service secret, the clock, and the stores built on them.
+///
+/// `rapport serve`, the region workers and the operator commands share it, so
+/// each decision (which database, which hash key, which scope) is made here once.
+public struct Platform: Sendable {
+    public var control: ControlStore
+    public var regions: RegionDatabases
+    /// The service's secret; per-tenant address keys and consent tokens derive from it.
+    public var serviceSecret: [UInt8]
+    public var now: @Sendable () -> Date
+    /// Where links in emails point, e.g. `https://rapport.example.com`.
+    public var publicBaseURL: String
+    /// Time from the consent grant to the first run.
+    public var firstRunDelay: TimeInterval
+
+    public init(
+        control: ControlStore, regions: RegionDatabases, serviceSecret: [UInt8], now: @escaping @Sendable () -> Date = { Date() },
+        publicBaseURL: String = "http://127.0.0.1:8080", firstRunDelay: TimeInterval = 6 * 3600
+    ) {
+        self.control = control
+        self.regions = regions
+        self.serviceSecret = serviceSecret
+        self.now = now
+        self.publicBaseURL = publicBaseURL
+        self.firstRunDelay = firstRunDelay
+    }
+
+    public var directory: DirectoryStore { DirectoryStore(pool: control.pool) }
+    public var enrichments: EnrichmentStore { EnrichmentStore(pool: control.pool) }
+    public var outbox: OutboxStore { OutboxStore(pool: control.pool) }
+    public var runs: RunQueue { RunQueue(pool: control.pool) }
+    public var consent: ConsentStore {
+        ConsentStore(pool: control.pool, secret: serviceSecret, publicBaseURL: publicBaseURL, firstRunDelay: firstRunDelay)
+    }
+
+    public func hasher(for tenant: UUID) -> AddressHasher {
+        AddressHasher(serviceSecret: serviceSecret, tenant: tenant)
+    }
+
+    /// The customer data of an environment, in its region's database.
+    public func customerData(for environment: Environment) throws -> CustomerDataStore {
+        CustomerDataStore(database: try regions.database(for: environment.region), hasher: hasher(for: environment.tenantID))
+    }
+
+    public func importer(for environment: Environment) throws -> ActivityImporter {
+        ActivityImporter(database: try regions.database(for: environment.region), hasher: hasher(for: environment.tenantID))
+    }
+
+    public func results(for environment: Environment) throws -> ResultsStore {
+        ResultsStore(database: try regions.database(for: environment.region))
+    }
+
+    public func aggregator(for environment: Environment) throws -> EnrichmentAggregator {
+        EnrichmentAggregator(database: try regions.database(for: environment.region))
+    }
+
+    /// Who counts as whom when activity of `environment` is imported now.
+    ///
+    /// With an enrichment configured, its mailboxes are the selected addresses,
+    /// its email field maps contacts, and its noise rules and exclusions apply.
+    /// Before that, every address of the tenant's own domains counts as selected.
+    public func activityScope(for environment: Environment) async throws -> ActivityImporter.Scope {
+        let tenant = try await control.tenant(environment.tenantID)
+        let moment = now()
+        let stored = try await enrichments.configuration(tenant: environment.tenantID, environment: environment.id)
+        var selected: Set<String>?
+        if stored != nil {
+            selected = Set(try await enrichments.mailboxes(tenant: environment.tenantID, environment: environment.id).map(\.address))
+        }
+        return ActivityImporter.Scope(
+            tenant: environment.tenantID, environment: environment.id, internalDomains: tenant.emailDomains,
+            selectedAddresses: selected, emailField: stored?.configuration.emailField,
+            rules: stored?.configuration.rules ?? NoiseRules(), windowStart: moment.addingTimeInterval(-365 * 86_400),
+            windowEnd: moment)
+    }
+
+    /// The consent state the prerequisite check reports.
+    public func consentForPrerequisites(tenant: UUID) async throws -> Prerequisites.ConsentState {
+        let state = try await consent.state(tenant: tenant)
+        switch state.status {
+        case .granted: return .granted(at: state.decidedAt ?? now())
+        case .refused: return .refused(reason: state.reason ?? "no reason given")
+        case .none, .requested, .withdrawn: return try await control.consentContact(tenant: tenant)
+        }
+    }
+
+    public var prerequisites: Prerequisites {
+        let platform = self
+        return Prerequisites(
+            control: control,
+            customerData: { try platform.customerData(for: $0) },
+            consentState: { try await platform.consentForPrerequisites(tenant: $0) })
+    }
+}

@@ -1,0 +1,137 @@
+import Engagement
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// A worker bound to one region: it claims that region's runs and executes them.
+///
+/// It opens only its region's database (and the control database, where the
+/// queue is), checks the database is stamped for its region before working,
+/// renews its lease while a run goes on, and on SIGTERM finishes the step at
+/// hand and hands the run back.
+public struct RegionWorker: Service {
+    public struct Configuration: Sendable {
+        public var region: Region
+        /// Names the worker in leases; host and process id by default.
+        public var workerID: String
+        /// How long a claim lasts without a heartbeat.
+        public var lease: TimeInterval
+        /// How long the worker sleeps when there is nothing to do.
+        public var pollInterval: Duration
+        /// Test hook: stop (to be killed) when this step starts.
+        public var pauseAt: RunStep?
+
+        public init(
+            region: Region, workerID: String? = nil, lease: TimeInterval = 60, pollInterval: Duration = .seconds(5),
+            pauseAt: RunStep? = nil
+        ) {
+            self.region = region
+            self.workerID = workerID ?? "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(region.rawValue)"
+            self.lease = lease
+            self.pollInterval = pollInterval
+            self.pauseAt = pauseAt
+        }
+    }
+
+    let platform: Platform
+    let configuration: Configuration
+    let collectors: [any ActivityCollector]
+    let logger: Logger
+
+    public init(platform: Platform, configuration: Configuration, collectors: [any ActivityCollector] = [], logger: Logger) {
+        self.platform = platform
+        self.configuration = configuration
+        self.collectors = collectors
+        self.logger = logger
+    }
+
+    /// Works until shut down.
+    public func run() async throws {
+        try await platform.regions.database(for: configuration.region).verifyIdentity()
+        logger.info("worker started", metadata: ["region": "\(configuration.region.rawValue)", "worker": "\(configuration.workerID)"])
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let worked: Bool
+            do {
+                worked = try await runOnce()
+            } catch {
+                logger.error("worker loop error", metadata: ["error": "\(error)"])
+                worked = false
+            }
+            if !worked {
+                try? await Task.sleep(for: configuration.pollInterval)
+            }
+        }
+        logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Claims and executes one run; false when none was due.
+    @discardableResult
+    public func runOnce() async throws -> Bool {
+        let queue = platform.runs
+        guard let run = try await queue.claim(
+            region: configuration.region, worker: configuration.workerID, lease: configuration.lease, at: Date())
+        else { return false }
+        logger.info("claimed run", metadata: ["run": "\(run.id)", "attempt": "\(run.attempts)"])
+        let pipeline = RunPipeline(
+            platform: platform, region: configuration.region, collectors: collectors, logger: logger, pauseAt: configuration.pauseAt)
+        let workerID = configuration.workerID
+        let lease = configuration.lease
+        let outcome = await withTaskGroup(of: Outcome?.self) { group -> Outcome in
+            group.addTask {
+                do {
+                    try await withGracefulShutdownHandler {
+                        try await pipeline.execute(run)
+                    } onGracefulShutdown: {
+                        // The step at hand finishes; the loop checks cancellation between steps.
+                    }
+                    return .finished
+                } catch is CancellationError {
+                    return .interrupted
+                } catch {
+                    return .failed(error)
+                }
+            }
+            group.addTask {
+                // Heartbeat: renew the lease; stop the pipeline when the run is no longer ours.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(max(1, lease / 3)))
+                    if Task.isCancelled { return nil }
+                    let held = (try? await queue.heartbeat(run, worker: workerID, lease: lease, at: Date())) ?? true
+                    if !held { return .lost }
+                }
+                return nil
+            }
+            var result: Outcome = .interrupted
+            while let next = await group.next() {
+                guard let next else { continue }
+                result = next
+                group.cancelAll()
+                break
+            }
+            return result
+        }
+        switch outcome {
+        case .finished:
+            try await queue.succeed(run, worker: workerID, at: Date())
+            logger.info("run succeeded", metadata: ["run": "\(run.id)"])
+        case .failed(let error):
+            let failure = error as? RunFailure
+            logger.warning("run attempt failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            try await queue.fail(run, worker: workerID, error: failure?.message ?? "\(error)", retryable: failure?.retryable ?? true, at: Date())
+        case .interrupted:
+            try await queue.release(run, worker: workerID)
+            logger.info("run handed back", metadata: ["run": "\(run.id)"])
+        case .lost:
+            logger.warning("run lost (cancelled or taken over)", metadata: ["run": "\(run.id)"])
+        }
+        return true
+    }
+
+    enum Outcome: Sendable {
+        case finished
+        case failed(any Error)
+        case interrupted
+        case lost
+    }
+}
