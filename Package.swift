@@ -71,7 +71,23 @@ let package = Package(
         .executableTarget(name: "IngestFuzzGraph", dependencies: ["Ingest"]),
         .executableTarget(name: "IngestFuzzNDJSON", dependencies: ["Ingest"]),
         .executableTarget(name: "IngestFuzzCSV", dependencies: ["Ingest"]),
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Postgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
@@ -81,6 +97,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
