@@ -30,6 +30,9 @@ struct SMTPConnection: Sendable {
             return SMTPConnection(channel: channel, timeout: timeout, logger: logger)
         } catch ChannelError.connectTimeout {
             throw SMTPError(code: .timeout, message: "no connection to \(host):\(port) within \(timeout)")
+        } catch let error as NIOConnectionError {
+            let reason = error.connectionErrors.first.map { "\($0.error)" } ?? error.dnsAError.map { "\($0)" } ?? "\(error)"
+            throw SMTPError(code: .connectionFailed, message: "cannot connect to \(host):\(port): \(reason)")
         } catch {
             throw SMTPError(code: .connectionFailed, message: "cannot connect to \(host):\(port): \(error)")
         }

@@ -40,8 +40,8 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    /// Adds one line; returns the reply when it was the last line.
-    private mutating func append(_ line: [UInt8]) throws -> SMTPReply? {
+    /// Adds one line (without its line end); returns the reply when it was the last line.
+    mutating func append(_ line: [UInt8]) throws -> SMTPReply? {
         let digits = line.prefix(3)
         guard digits.count == 3, digits.allSatisfy({ (0x30...0x39).contains($0) }),
               line.count == 3 || line[3] == UInt8(ascii: " ") || line[3] == UInt8(ascii: "-")
