@@ -81,7 +81,23 @@ let package = Package(
         .executableTarget(name: "IngestFuzzGraph", dependencies: ["Ingest"]),
         .executableTarget(name: "IngestFuzzNDJSON", dependencies: ["Ingest"]),
         .executableTarget(name: "IngestFuzzCSV", dependencies: ["Ingest"]),
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Postgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Store", "Ingest", "Engagement", "Postgres", "TestSupport"]),
@@ -93,6 +109,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
         .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),
     ],
