@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "Store", "Engagement", "Ingest",
+                "Store", "Engagement", "Ingest", "Mail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

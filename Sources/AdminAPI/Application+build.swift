@@ -21,6 +21,7 @@ public enum AdminApplication {
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: APIErrorMiddleware())
         HealthRoutes(services: services, metrics: metricsRegistry).register(on: router)
+        ConsentPageRoutes(services: services).register(on: router)
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: services.control))
         OperatorRoutes(services: services).register(on: v1)
         TenantRoutes(services: services).register(on: v1)

@@ -129,6 +129,44 @@ enum OpenAPIDocument {
                 "parameters": [tenant, environment, ["name": "account", "in": "path", "required": true, "schema": string, "description": "The account id"]],
                 "get": operation("The customer card: score with breakdown, year totals, monthly history (viewer)", tag: "results", response: "CustomerCard"),
             ],
+            "/consent/{token}": [
+                "parameters": [["name": "token", "in": "path", "required": true, "schema": string, "description": "The signed token of a consent email"]],
+                "get": htmlPage("The consent page of an email link (HTML)"),
+                "post": htmlPage("Grant or refuse through the email link (form: decision=grant|refuse, reason); single use"),
+            ],
+            "/v1/outbox": [
+                "parameters": [["name": "pending", "in": "query", "schema": ["type": "boolean"]]],
+                "get": operation("The mail outbox (operator)", tag: "operator", response: "Outbox"),
+            ],
+            "/v1/tenants/{tenant}/directory": [
+                "parameters": [tenant],
+                "get": operation("The tenant's directory (owner)", tag: "lifecycle", response: "Directory"),
+                "put": operation("Replace the directory: users, groups, members (owner)", tag: "lifecycle", request: "Directory", response: "DirectoryCounts"),
+            ],
+            "/v1/tenants/{tenant}/consent": [
+                "parameters": [tenant],
+                "get": operation("The Office 365 administrator's consent", tag: "lifecycle", response: "Consent"),
+                "post": operation("Grant or refuse in the console (o365_admin)", tag: "lifecycle", request: "ConsentDecision", response: "Consent"),
+                "delete": operation("Withdraw consent: stop schedules, cancel runs, delete activity and results in every region (o365_admin)", tag: "lifecycle", response: "Withdrawal"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/enrichment": [
+                "parameters": [tenant, environment],
+                "get": operation("The enrichment configuration, consent and active run (viewer)", tag: "lifecycle", response: "EnrichmentView"),
+                "put": operation("Save the configuration; 422 names the count, unknown groups, invalid or foreign addresses or failed checks (admin)", tag: "lifecycle", request: "EnrichmentInput", response: "EnrichmentSaved"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/enrichment/users": [
+                "parameters": [tenant, environment],
+                "get": operation("Office_UserEntity: the selected mailboxes with directory ids (viewer)", tag: "lifecycle", response: "OfficeUserEntity"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/runs": [
+                "parameters": [tenant, environment],
+                "get": operation("Runs, newest first (viewer)", tag: "lifecycle", response: "RunList"),
+                "post": operation("Run now; 409 while one is queued or running (admin)", tag: "lifecycle", response: "Run", status: "202"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/runs/{run}": [
+                "parameters": [tenant, environment, parameter("run", "The run's id")],
+                "get": operation("One run with its steps: the progress details pane (viewer)", tag: "lifecycle", response: "Run"),
+            ],
             "/v1/tenants/{tenant}/environments/{environment}/prerequisites": [
                 "parameters": [tenant, environment],
                 "get": operation("The five prerequisite checks for the calling principal (viewer)", tag: "environments", response: "Prerequisites"),
@@ -161,6 +199,10 @@ enum OpenAPIDocument {
         var op = operation(summary, tag: "data", response: "ActivityImport")
         op["requestBody"] = ["required": true, "content": ["application/x-ndjson": ["schema": ["$ref": "https://rapport.example/schemas/activity-record.schema.json"]]]]
         return op
+    }
+
+    static func htmlPage(_ summary: String) -> [String: Any] {
+        ["summary": summary, "tags": ["consent"], "security": [[String: Any]](), "responses": ["200": ["description": "An HTML page", "content": ["text/html": ["schema": string]]], "404": ["description": "Not a valid link"], "410": ["description": "Used or expired"]]]
     }
 
     static func parameter(_ name: String, _ description: String) -> [String: Any] {
@@ -242,6 +284,18 @@ enum OpenAPIDocument {
                 "EnrichedRow": object(Dictionary(uniqueKeysWithValues: columnNames.map { ($0, ["type": ["string", "number", "integer", "null"]] as [String: Any]) })),
                 "RowsPage": object(["run_id": uuid, "total": ["type": "integer"], "limit": ["type": "integer"], "offset": ["type": "integer"], "rows": ["type": "array", "items": ["$ref": "#/components/schemas/EnrichedRow"]]]),
                 "CustomerCard": ["type": "object", "description": "runID, accountID, name, year (EnrichedRow), rawScore, breakdown [{name, input, contribution}], totalEmails, totalMeetings, monthly [EnrichedRow]"],
+                "Outbox": ["type": "object", "description": "messages: id, tenant_id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error"],
+                "Directory": object(["users": ["type": "array", "items": object(["id": string, "mail": string, "user_principal_name": string, "display_name": string], required: ["id"])], "groups": ["type": "array", "items": object(["id": string, "display_name": string, "mail": string, "members": ["type": "array", "items": string]], required: ["id"])]], required: ["users"]),
+                "DirectoryCounts": object(["users": ["type": "integer"], "groups": ["type": "integer"]]),
+                "Consent": object(["status": ["enum": ["none", "requested", "granted", "refused", "withdrawn"]], "decided_at": nullable(time), "decided_by": nullable(string), "reason": nullable(string), "updated_at": nullable(time)]),
+                "ConsentDecision": object(["decision": ["enum": ["grant", "refuse"]], "reason": string], required: ["decision"]),
+                "Withdrawal": object(["runs_cancelled": ["type": "integer"], "deleted": ["type": "object", "description": "rows deleted per region and table"]]),
+                "EnrichmentInput": object(["name": string, "addresses": ["type": "array", "items": string], "groups": ["type": "array", "items": string, "description": "group ids, mail or display names"], "agreed": ["type": "boolean", "const": true], "dataset": ["enum": ["business_accounts"]], "email_field": string, "schedule": ["enum": ["daily", "weekly", "monthly", "off"]], "weights": ["type": "object"], "rules": ["type": "object"]], required: ["name", "agreed", "email_field"]),
+                "EnrichmentView": ["type": "object", "description": "configuration, mailbox_count, next_run_at, consent, active_run"],
+                "EnrichmentSaved": ["type": "object", "description": "enrichment, consent, consent_requested"],
+                "OfficeUserEntity": object(["Office_UserEntity": ["type": "array", "items": object(["Email": string, "DirectoryId": nullable(string)])]]),
+                "Run": ["type": "object", "description": "id, tenant_id, environment_id, region, status, trigger, scheduled_for, attempts, lease_owner, lease_expires_at, created_at, started_at, finished_at, error, steps [{step, state, counts, started_at, finished_at, error}]"],
+                "RunList": list("runs", "Run"),
                 "Prerequisite": object(["id": ["enum": ["office365_licence", "business_accounts", "dataverse_attached", "admin_role", "tenant_consent"]], "status": ["enum": ["passed", "failed"]], "detail": string, "remedy": string]),
                 "Prerequisites": object(["checks": ["type": "array", "items": ["$ref": "#/components/schemas/Prerequisite"]], "passed": ["type": "boolean"]]),
             ],

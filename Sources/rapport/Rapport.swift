@@ -9,7 +9,7 @@ struct Rapport: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ServeCommand.self, TenantCommand.self,
             EnvironmentCommand.self, KeyCommand.self, LicenceCommand.self, DataverseCommand.self, CheckCommand.self,
-            ImportCommand.self, EnrichCommand.self,
+            ImportCommand.self, EnrichCommand.self, WorkerCommand.self, DirectoryCommand.self,
             ParseCommand.self, BenchCommand.self, ParseBenchCommand.self,
         ]
     )

@@ -4,8 +4,11 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import Mail
 import Postgres
+import ServiceLifecycle
 import Store
+import Worker
 
 /// `rapport serve`: the admin API (and, later, the pages and the scheduler).
 struct ServeCommand: AsyncParsableCommand {
@@ -33,7 +36,20 @@ struct ServeCommand: AsyncParsableCommand {
             try await runtime.migrate()
             logger.info("listening", metadata: ["address": "http://\(settings.host):\(settings.port)"])
         }
-        try await app.runService()
+        let platform = runtime.services.platform
+        let scheduler = SchedulerService(
+            scheduler: EnrichmentScheduler(platform: platform), interval: .seconds(settings.schedulerInterval), logger: logger)
+        let sender = OutboxSender(
+            platform: platform,
+            smtp: SMTPConfiguration(
+                host: settings.smtp.host, port: settings.smtp.port, from: settings.smtp.from,
+                username: settings.smtp.username, password: settings.smtp.password),
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: scheduler), .init(service: sender)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         await runtime.shutdown()
     }
 }
@@ -56,9 +72,10 @@ struct ServiceRuntime: Sendable {
         let control = ControlStore(
             pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: settings.poolSize, name: "control"), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: settings.poolSize, logger: logger)
-        let services = AppServices(
-            control: control, regions: regions, serviceSecret: try settings.resolveSecret(),
-            maximumBodyBytes: settings.maximumBodyBytes)
+        let platform = Platform(
+            control: control, regions: regions, serviceSecret: try settings.resolveSecret(), publicBaseURL: settings.publicBaseURL,
+            firstRunDelay: settings.firstRunDelayHours * 3600)
+        let services = AppServices(platform: platform, maximumBodyBytes: settings.maximumBodyBytes)
         return ServiceRuntime(databases: databases, services: services, logger: logger)
     }
 

@@ -22,6 +22,12 @@ struct ServiceSettings: Sendable {
     var maximumBodyBytes: Int
     var poolSize: Int
     var logLevel: Logger.Level
+    /// Where links in emails point.
+    var publicBaseURL: String
+    /// Hours from the consent grant to the first run.
+    var firstRunDelayHours: Double
+    var schedulerInterval: Int
+    var smtp: SMTPSettings
 
     static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> ServiceSettings {
         var providers: [any ConfigProvider] = [
@@ -60,23 +66,49 @@ struct ServiceSettings: Sendable {
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ValidationFailure("log.level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let host = config.string(forKey: "http.host", default: "127.0.0.1")
         return ServiceSettings(
-            host: config.string(forKey: "http.host", default: "127.0.0.1"),
+            host: host,
             port: port,
             databases: try DatabaseSet.configured(urls),
             dataDirectory: dataDirectory,
             secret: secret,
             maximumBodyBytes: config.int(forKey: "http.max.body.bytes", default: 1 << 20),
             poolSize: config.int(forKey: "database.pool.size", default: 10),
-            logLevel: logLevel)
+            logLevel: logLevel,
+            publicBaseURL: config.string(forKey: "public.base.url", default: "http://\(host):\(port)"),
+            firstRunDelayHours: config.double(forKey: "consent.first.run.delay.hours", default: 6),
+            schedulerInterval: config.int(forKey: "scheduler.interval.seconds", default: 30),
+            smtp: SMTPSettings(
+                host: config.string(forKey: "smtp.host", default: "127.0.0.1"),
+                port: config.int(forKey: "smtp.port", default: 25),
+                from: config.string(forKey: "smtp.from", default: "rapport@localhost"),
+                username: config.string(forKey: "smtp.username"),
+                password: config.string(forKey: "smtp.password", isSecret: true)))
     }
+
+    /// The same settings with only the control database and `region`'s database.
+    func restricted(to region: Region) -> ServiceSettings {
+        var copy = self
+        copy.onlyRegion = region
+        return copy
+    }
+
+    /// When set, only this region's database is opened (a worker).
+    var onlyRegion: Region?
 
     /// The configured databases, or the local cluster's, started when it is not running.
     func resolveDatabases() async throws -> DatabaseSet {
-        if let databases { return databases }
-        let cluster = try LocalCluster(
-            dataDirectory: dataDirectory, serverUser: ProcessInfo.processInfo.environment["RAPPORT_PG_USER"] ?? "postgres")
-        return try await DatabaseSet.startLocal(cluster)
+        var resolved: DatabaseSet
+        if let databases {
+            resolved = databases
+        } else {
+            let cluster = try LocalCluster(
+                dataDirectory: dataDirectory, serverUser: ProcessInfo.processInfo.environment["RAPPORT_PG_USER"] ?? "postgres")
+            resolved = try await DatabaseSet.startLocal(cluster)
+        }
+        if let onlyRegion { resolved.regions = resolved.regions.filter { $0.key == onlyRegion } }
+        return resolved
     }
 
     /// The service secret; with no `secret.key` configured, one kept beside the local cluster
@@ -109,6 +141,15 @@ struct ServiceSettings: Sendable {
         }
         return bytes
     }
+}
+
+/// The SMTP relay consent requests go out through.
+struct SMTPSettings: Sendable {
+    var host: String
+    var port: Int
+    var from: String
+    var username: String?
+    var password: String?
 }
 
 /// A configuration or usage problem, reported as one line and exit status 2.

@@ -1,0 +1,31 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Ticks the enrichment scheduler inside `rapport serve`.
+public struct SchedulerService: Service {
+    let scheduler: EnrichmentScheduler
+    let interval: Duration
+    let logger: Logger
+
+    public init(scheduler: EnrichmentScheduler, interval: Duration, logger: Logger) {
+        self.scheduler = scheduler
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let tick = try await scheduler.tick(at: scheduler.platform.now())
+                if !tick.enqueued.isEmpty {
+                    logger.info("runs enqueued", metadata: ["count": "\(tick.enqueued.count)"])
+                }
+            } catch {
+                logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
