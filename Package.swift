@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Store", "Postgres", "Engagement", "TestSupport",
+                "AdminAPI", "Store", "Postgres", "Engagement", "TestSupport", "Worker", "Mail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]

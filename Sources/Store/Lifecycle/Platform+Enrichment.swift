@@ -46,7 +46,10 @@ extension Platform {
         let mailboxes = try EnrichmentStore.resolve(
             configuration, directory: try await directory.load(tenant: tenantID), tenantDomains: tenant.emailDomains)
         let checks = try await prerequisites.check(tenant: tenantID, environment: environmentID, caller: caller, at: now())
-        let failed = checks.filter { $0.status == .failed }
+        // A refusal does not block saving: saving is how consent is asked for again.
+        let refused: Bool
+        if case .refused = try await consentForPrerequisites(tenant: tenantID) { refused = true } else { refused = false }
+        let failed = checks.filter { $0.status == .failed && !(refused && $0.id == "tenant_consent") }
         guard failed.isEmpty else {
             throw ConfigurationRejection(
                 message: "prerequisites failed: " + failed.map { "\($0.id) (\($0.detail))" }.joined(separator: "; "),
