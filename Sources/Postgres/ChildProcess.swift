@@ -46,6 +46,35 @@ public enum ChildProcess {
         return Result(status: wait(for: pid), output: String(decoding: output, as: UTF8.self))
     }
 
+    /// Starts `arguments[0]` with `environment` added, its output appended to `logFile`; returns its pid.
+    public static func launch(_ arguments: [String], environment: [String: String], logFile: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp)
+        guard status == 0 else { throw spawnError(arguments[0], status) }
+        return pid
+    }
+
+    /// Kills a launched process with SIGKILL and reaps it.
+    public static func kill9(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
     /// Starts `arguments[0]` in a new session, detached from this process, and does not wait.
     public static func startDetached(_ arguments: [String]) throws {
         var actions = posix_spawn_file_actions_t()

@@ -112,10 +112,12 @@ struct RunPipeline: Sendable {
                 tenant: run.tenantID, environment: run.environmentID, runID: run.id, asOf: run.scheduledFor,
                 weights: stored?.configuration.weights ?? .defaults)
             let queue = platform.runs
+            let pause = pauseAt
             let summary = try await platform.aggregator(for: environment).aggregate(spec, noiseFigures: noise) { measured in
                 // The measures are built; the score is computed in the same transaction next.
                 try await queue.stepFinished(run, .aggregate, state: .succeeded, counts: ["rows": measured], at: Date())
                 try await queue.stepStarted(run, .score, at: Date())
+                if pause == .score { try await Task.sleep(for: .seconds(3600)) }
             }
             try await queue.stepFinished(
                 run, .score, state: .succeeded,
