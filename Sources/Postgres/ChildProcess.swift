@@ -54,6 +54,7 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
         var pid: pid_t = 0
@@ -86,7 +87,14 @@ public enum ChildProcess {
         _ = try spawn(["/usr/bin/setsid"] + arguments, actions: &actions)
     }
 
+    /// Closes every descriptor from 3 up in the child: sockets of this process (SwiftNIO's are not
+    /// close-on-exec) must not live on in a child, holding a port open after this process closed it.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        _ = posixSpawnFileActionsAddCloseFrom(&actions, 3)
+    }
+
     private static func spawn(_ arguments: [String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        closeInheritedDescriptors(&actions)
         var pid: pid_t = 0
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -109,3 +117,7 @@ public enum ChildProcess {
         PostgresError(code: .localCluster, message: "cannot run \(program): \(String(cString: strerror(code)))")
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not import.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func posixSpawnFileActionsAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

@@ -74,9 +74,7 @@ struct LifecycleTests {
             #expect(try await client.call(.get, "/v1/tenants/\(fixture.tenant.id)/consent", key: fixture.adminKey)["status"] as? String == "requested")
 
             // The relay is down: the message stays, with the error; then it comes up on the same port.
-            let sink = try await SMTPSink.start()
-            let port = sink.port
-            await sink.stop()
+            let port = SMTPSink.quietPort()
             let sender = OutboxSender(
                 platform: platform, smtp: SMTPConfiguration(host: "127.0.0.1", port: port, from: "rapport@test.example", timeout: .seconds(5)),
                 logger: .init(label: "test"))
@@ -85,7 +83,7 @@ struct LifecycleTests {
             let pending = try await platform.outbox.list(pendingOnly: true)
             #expect(pending.first?.attempts == 1)
             #expect(pending.first?.lastError != nil)
-            let upAgain = try await SMTPSink.start(port: port)
+            let upAgain = try await SMTPSink.restart(port: port)
             #expect(try await sender.sendDue(at: harness.clock.now).sent == 0)  // backing off
             harness.clock.advance(60)
             #expect(try await sender.sendDue(at: harness.clock.now).sent == 1)

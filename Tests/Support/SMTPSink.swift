@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -96,6 +99,38 @@ public final class SMTPSink: Sendable {
     /// From now on, accept every recipient and every message again.
     public func acceptAll() {
         state.locked { $0.refusals = [:] }
+    }
+
+    /// A free port outside Linux's ephemeral range (32768–60999), so no sink started on port 0
+    /// by a parallel test can take it between a stop and a restart.
+    public static func quietPort() -> Int {
+        while true {
+            let port = Int.random(in: 20_000..<30_000)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(descriptor) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound == 0 { return port }
+        }
+    }
+
+    /// Starts a sink on `port`, retrying briefly while the port is still held by a sink just stopped.
+    public static func restart(port: Int, options: Options = Options()) async throws -> SMTPSink {
+        var attempt = 0
+        while true {
+            do {
+                return try await start(port: port, options: options)
+            } catch {
+                attempt += 1
+                if attempt >= 50 { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// Stops listening and closes every open connection.

@@ -18,12 +18,20 @@ public struct RegionDatabase: Sendable {
     }
 
     /// Runs `body` in a transaction scoped to `tenant` by row-level security.
+    ///
+    /// `snapshot: true` makes it a read-only REPEATABLE READ transaction: every
+    /// statement sees the same snapshot, so a reader that looks up the current
+    /// run and then reads its rows never sees a publish happen in between.
     public func withTenant<Result>(
         _ tenant: UUID,
+        snapshot: Bool = false,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await pool.withTransaction { connection in
+            if snapshot {
+                try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            }
             try await connection.query(
                 "SELECT set_config('role', 'rapport_region_app', true), set_config('rapport.tenant_id', \(tenant.uuidString.lowercased()), true)")
             return try await body(connection)

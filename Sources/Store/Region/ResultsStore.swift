@@ -15,7 +15,7 @@ public struct ResultsStore: Sendable {
 
     /// The current run's summary, or nil before the first publish.
     public func summary(tenant: UUID, environment: UUID) async throws -> RunSummary? {
-        try await database.withTenant(tenant) { connection in
+        try await database.withTenant(tenant, snapshot: true) { connection in
             let rows = try await connection.query(
                 """
                 SELECT r.summary, c.published_at FROM current_result c
@@ -31,7 +31,7 @@ public struct ResultsStore: Sendable {
 
     /// Every published run's summary, oldest first: one point per run.
     public func history(tenant: UUID, environment: UUID) async throws -> [RunSummary] {
-        try await database.withTenant(tenant) { connection in
+        try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
                 """
                 SELECT summary, published_at FROM enrichment_run
@@ -81,7 +81,7 @@ public struct ResultsStore: Sendable {
     }
 
     public func rows(tenant: UUID, environment: UUID, _ query: Query) async throws -> Page? {
-        try await database.withTenant(tenant) { connection in
+        try await database.withTenant(tenant, snapshot: true) { connection in
             guard let run = try await runID(connection, environment: environment, pinned: query.runID) else { return nil }
             let filter = Self.filter(environment: environment, run: run, query)
             let total = try await connection.query("SELECT count(*) FROM account_engagement WHERE \(filter)")[0].decode(Int.self, at: 0)
@@ -97,34 +97,33 @@ public struct ResultsStore: Sendable {
         }
     }
 
-    /// Streams every row of the current run in key order, in chunks, to `body`.
+    /// Streams every row of the current run in key order, in chunks, to `body`, from one snapshot.
     public func export(
         tenant: UUID, environment: UUID, level: String?, chunk: Int = 5_000,
+        isolation: isolated (any Actor)? = #isolation,
         _ body: ([EnrichedRow]) async throws -> Void
     ) async throws -> UUID? {
-        guard let run = try await database.withTenant(tenant, { try await runID($0, environment: environment, pinned: nil) }) else {
-            return nil
-        }
-        var after: (String, String, String)?
-        while true {
-            let rows = try await database.withTenant(tenant) { connection in
+        try await database.withTenant(tenant, snapshot: true) { connection in
+            guard let run = try await runID(connection, environment: environment, pinned: nil) else { return nil }
+            var after: (String, String, String)?
+            while true {
                 var query = Query()
                 query.level = level
                 var filter = Self.filter(environment: environment, run: run, query)
                 if let after {
                     filter.append(" AND (level, period_start, account_id) > (\(after.0), \(after.1)::date, \(after.2))")
                 }
-                return try await connection.query(
+                let rows = try await connection.query(
                     "SELECT \(Self.columns) FROM account_engagement WHERE \(filter) ORDER BY level, period_start, account_id LIMIT \(chunk)"
                 ).map(Self.row)
+                if rows.isEmpty { break }
+                try await body(rows)
+                let last = rows[rows.count - 1]
+                after = (last.aggregationLevel, last.aggregationStartDate, last.accountID)
+                if rows.count < chunk { break }
             }
-            if rows.isEmpty { break }
-            try await body(rows)
-            let last = rows[rows.count - 1]
-            after = (last.aggregationLevel, last.aggregationStartDate, last.accountID)
-            if rows.count < chunk { break }
+            return run
         }
-        return run
     }
 
     /// Everything the customer card draws for one account.
@@ -141,7 +140,7 @@ public struct ResultsStore: Sendable {
     }
 
     public func customerCard(tenant: UUID, environment: UUID, accountID: String) async throws -> CustomerCard? {
-        try await database.withTenant(tenant) { connection in
+        try await database.withTenant(tenant, snapshot: true) { connection in
             guard let run = try await runID(connection, environment: environment, pinned: nil) else { return nil }
             let yearRows = try await connection.query(
                 """
