@@ -16,12 +16,13 @@ public enum AdminApplication {
     }()
 
     /// Every route, with its middleware, as `rapport serve` and the tests use it.
-    public static func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    public static func buildRouter(_ services: AppServices, secureCookies: Bool = false) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: APIErrorMiddleware())
         HealthRoutes(services: services, metrics: metricsRegistry).register(on: router)
         ConsentPageRoutes(services: services).register(on: router)
+        PageRoutes(services: services, secureCookies: secureCookies).register(on: router)
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: services.control))
         OperatorRoutes(services: services).register(on: v1)
         TenantRoutes(services: services).register(on: v1)
@@ -30,6 +31,7 @@ public enum AdminApplication {
         DataRoutes(services: services, environments: environments).register(on: v1)
         ResultsRoutes(services: services, environments: environments).register(on: v1)
         LifecycleRoutes(services: services, environments: environments).register(on: v1)
+        SegmentRoutes(services: services, environments: environments).register(on: v1)
         return router
     }
 

@@ -58,6 +58,19 @@ public struct Platform: Sendable {
         EnrichmentAggregator(database: try regions.database(for: environment.region))
     }
 
+    public func segments(for environment: Environment) throws -> SegmentStore {
+        SegmentStore(database: try regions.database(for: environment.region))
+    }
+
+    /// Creates an environment and gives it the ready-made segments.
+    public func createEnvironment(
+        tenant: UUID, name: String, region: Region, profileType: Environment.ProfileType, by caller: Caller
+    ) async throws -> Environment {
+        let environment = try await control.createEnvironment(tenant: tenant, name: name, region: region, profileType: profileType, by: caller)
+        try await segments(for: environment).seed(tenant: tenant, environment: environment.id, at: now())
+        return environment
+    }
+
     /// Who counts as whom when activity of `environment` is imported now.
     ///
     /// With an enrichment configured, its mailboxes are the selected addresses,

@@ -133,7 +133,10 @@ struct RunPipeline: Sendable {
         case .publish:
             try await platform.aggregator(for: environment).publish(
                 tenant: run.tenantID, environment: run.environmentID, runID: run.id, at: Date())
-            return (.succeeded, [:])
+            // Segments are re-evaluated on the new result; their sizes are kept per run.
+            let segments = try platform.segments(for: environment)
+            try await segments.evaluateAll(tenant: run.tenantID, environment: run.environmentID, at: run.scheduledFor)
+            return (.succeeded, ["segments": try await segments.segments(tenant: run.tenantID, environment: run.environmentID).count])
         }
     }
 

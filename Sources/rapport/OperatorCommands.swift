@@ -52,7 +52,7 @@ struct EnvironmentCommand: AsyncParsableCommand {
             }
             try await OperatorContext.run { context in
                 let owner = try await context.control.findTenant(tenant.tenant)
-                let environment = try await context.control.createEnvironment(
+                let environment = try await context.runtime.services.platform.createEnvironment(
                     tenant: owner.id, name: name, region: region, profileType: profile, by: context.caller)
                 print(environment.id.uuidString.lowercased())
             }

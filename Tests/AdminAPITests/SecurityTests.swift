@@ -65,7 +65,7 @@ struct SecurityTests {
                 json: ["principal_id": bPrincipal["id"] as! String, "role": "viewer", "environment_id": b.environments[.uk]!])
             let ids = [
                 "tenant": b.id, "environment": b.environments[.uk]!, "key": (bKey["key"] as! [String: Any])["id"] as! String,
-                "assignment": bAssignment["id"] as! String, "account": "A1", "run": UUID().uuidString,
+                "assignment": bAssignment["id"] as! String, "account": "A1", "run": UUID().uuidString, "segment": UUID().uuidString, "measure": UUID().uuidString,
             ]
             let router = AdminApplication.buildRouter(harness.services)
             var walked = 0

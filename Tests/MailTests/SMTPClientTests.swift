@@ -161,7 +161,8 @@ import TestSupport
             let elapsed = ContinuousClock.now - start
             #expect(error?.code == .timeout)
             #expect(error?.isTransient == true)
-            #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3))
+            // It waited for the timeout (no upper bound: a loaded machine is slow).
+            #expect(elapsed >= .milliseconds(300))
         }
     }
 
@@ -172,7 +173,7 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start < .seconds(20))
         }
     }
 

@@ -22,7 +22,7 @@ struct CancellationAndPoolTests {
         sleeper.cancel()
         await #expect(throws: CancellationError.self) { _ = try await sleeper.value }
         // The loop polls every 100 ms; a loaded 2-core CI machine gets slack, but nothing near 30 s.
-        #expect(ContinuousClock.now - cancelled < .seconds(5))
+        #expect(ContinuousClock.now - cancelled < .seconds(15))
         let state = try await observer.query("SELECT state FROM pg_stat_activity WHERE pid = \(connection.backendPID)")
         #expect(try state[0].decode(String.self, at: 0) == "idle")
         #expect(try await connection.query("SELECT 41 + 1")[0].decode(Int.self, at: 0) == 42)

@@ -39,7 +39,7 @@ struct EnvironmentRoutes {
         try caller.requireOwner()
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "region", "profile_type"])
         let profile = body.has("profile_type") ? try body.choice("profile_type", Environment.ProfileType.self) : .businessAccounts
-        let environment = try await services.control.createEnvironment(
+        let environment = try await services.platform.createEnvironment(
             tenant: tenant, name: try body.string("name"), region: try body.choice("region", Region.self),
             profileType: profile, by: caller)
         return try json(environment, status: .created)

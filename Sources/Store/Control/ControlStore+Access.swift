@@ -227,6 +227,21 @@ extension ControlStore {
         }
     }
 
+    /// The caller behind a page session: the tenant key with this prefix, unless it was revoked.
+    public func sessionCaller(prefix: String) async throws -> Caller {
+        let rows = try await pool.query(
+            "SELECT tenant_id, key_id, principal_id FROM api_key WHERE prefix = \(prefix) AND revoked_at IS NULL")
+        guard let row = rows.first else { throw StoreError(.unauthenticated, "the session's key was revoked; sign in again") }
+        let (tenant, keyID, principal) = try row.decode((UUID, UUID, UUID).self)
+        let roles = try await pool.query(
+            "SELECT role, environment_id FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"
+        ).map { row in
+            let (role, environment) = try row.decode((String, UUID?).self)
+            return RoleGrant(role: Role(rawValue: role) ?? .viewer, environmentID: environment)
+        }
+        return Caller(identity: .principal(tenantID: tenant, principalID: principal), keyID: keyID, roles: roles)
+    }
+
     // MARK: - Audit
 
     /// A page of the tenant's audit log, oldest first, after event `after`.

@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import Store
+
+/// The pages' sign-in session: a signed cookie naming the API key it was opened with.
+///
+/// `rapport_session=<key prefix>.<expiry>.<HMAC>`: the key itself is never in
+/// the cookie; each request looks the key up by its prefix, so revoking the
+/// key ends the session. The cookie is HttpOnly, SameSite=Strict, and Secure
+/// when the service is reached over TLS. Forms carry a CSRF token derived from
+/// the session cookie.
+enum PageSession {
+    static let cookieName = "rapport_session"
+    static let lifetime: TimeInterval = 8 * 3600
+
+    static func issue(prefix: String, secret: [UInt8], at moment: Date) -> String {
+        let payload = "\(prefix).\(Int64(moment.addingTimeInterval(lifetime).timeIntervalSince1970))"
+        return payload + "." + signature(payload, secret: secret, purpose: "rapport.session.v1")
+    }
+
+    /// The key prefix of a valid, unexpired session cookie.
+    static func verify(_ cookie: String, secret: [UInt8], at moment: Date) -> String? {
+        let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let expiry = Int64(parts[1]) else { return nil }
+        let payload = "\(parts[0]).\(parts[1])"
+        guard constantTimeEqual(signature(payload, secret: secret, purpose: "rapport.session.v1"), String(parts[2])),
+            Double(expiry) > moment.timeIntervalSince1970
+        else { return nil }
+        return String(parts[0])
+    }
+
+    /// The CSRF token of a session (or of a sign-in nonce): forms must send it back.
+    static func csrfToken(for cookie: String, secret: [UInt8]) -> String {
+        signature(cookie, secret: secret, purpose: "rapport.csrf.v1")
+    }
+
+    static func checkCSRF(_ presented: String?, cookie: String, secret: [UInt8]) -> Bool {
+        guard let presented else { return false }
+        return constantTimeEqual(csrfToken(for: cookie, secret: secret), presented)
+    }
+
+    static func signature(_ text: String, secret: [UInt8], purpose: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data((purpose + "|" + text).utf8), using: SymmetricKey(data: secret))
+        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    /// A `Set-Cookie` value; `secure` adds the Secure attribute.
+    static func setCookie(name: String, value: String, maxAge: Int, secure: Bool) -> String {
+        "\(name)=\(value); Path=/ui; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+}

@@ -1,0 +1,115 @@
+import Engagement
+import Foundation
+import Hummingbird
+import Store
+
+/// Segments and measures on the enriched data.
+struct SegmentRoutes {
+    let services: AppServices
+    let environments: EnvironmentRoutes
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("tenants/{tenant}/environments/{environment}/segments", use: list)
+        group.post("tenants/{tenant}/environments/{environment}/segments", use: create)
+        group.get("tenants/{tenant}/environments/{environment}/segments/{segment}", use: get)
+        group.delete("tenants/{tenant}/environments/{environment}/segments/{segment}", use: delete)
+        group.get("tenants/{tenant}/environments/{environment}/segments/{segment}/members", use: members)
+        group.get("tenants/{tenant}/environments/{environment}/measures", use: measures)
+        group.post("tenants/{tenant}/environments/{environment}/measures", use: createMeasure)
+        group.get("tenants/{tenant}/environments/{environment}/measures/{measure}", use: measure)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        return try json(["segments": try await services.platform.segments(for: environment).segments(tenant: environment.tenantID, environment: environment.id)])
+    }
+
+    /// `{"name", "expression"}`; a syntax error names what is wrong and its position.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, caller) = try await environments.environment(context)
+        try caller.require(.contributor, on: environment.id)
+        let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "expression"])
+        let segment = try await services.platform.segments(for: environment).create(
+            tenant: environment.tenantID, environment: environment.id, name: try body.string("name"),
+            expression: try body.string("expression"), at: services.now())
+        return try json(segment, status: .created)
+    }
+
+    struct SegmentView: Encodable {
+        var segment: Segment
+        var evaluations: [SegmentEvaluation]
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        let store = try services.platform.segments(for: environment)
+        let id = try context.id("segment", "segment")
+        guard let segment = try await store.segments(tenant: environment.tenantID, environment: environment.id).first(where: { $0.id == id }) else {
+            throw StoreError.notFound("segment")
+        }
+        return try json(SegmentView(segment: segment, evaluations: try await store.evaluations(tenant: environment.tenantID, environment: environment.id, segment: id)))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, caller) = try await environments.environment(context)
+        try caller.require(.contributor, on: environment.id)
+        try await services.platform.segments(for: environment).delete(
+            tenant: environment.tenantID, environment: environment.id, id: try context.id("segment", "segment"))
+        return Response(status: .noContent)
+    }
+
+    struct MembersPage: Encodable {
+        var total: Int
+        var limit: Int
+        var offset: Int
+        var members: [SegmentMember]
+    }
+
+    @Sendable func members(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        let (limit, offset) = try Self.paging(request)
+        let page = try await services.platform.segments(for: environment).members(
+            tenant: environment.tenantID, environment: environment.id, segment: try context.id("segment", "segment"),
+            limit: limit, offset: offset, at: services.now())
+        return try json(MembersPage(total: page.total, limit: limit, offset: offset, members: page.members))
+    }
+
+    @Sendable func measures(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        return try json(["measures": try await services.platform.segments(for: environment).measures(tenant: environment.tenantID, environment: environment.id)])
+    }
+
+    /// `{"name", "function": COUNT|SUM|AVG|MIN|MAX, "column", "segment_id"?}`.
+    @Sendable func createMeasure(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, caller) = try await environments.environment(context)
+        try caller.require(.contributor, on: environment.id)
+        let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "function", "column", "segment_id"])
+        let measure = try await services.platform.segments(for: environment).createMeasure(
+            tenant: environment.tenantID, environment: environment.id, name: try body.string("name"),
+            function: try body.choice("function", Measure.Function.self), column: try body.string("column"),
+            segment: try body.optionalUUID("segment_id"), at: services.now())
+        return try json(measure, status: .created)
+    }
+
+    @Sendable func measure(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        return try json(
+            try await services.platform.segments(for: environment).value(
+                tenant: environment.tenantID, environment: environment.id, measure: try context.id("measure", "measure"), at: services.now()))
+    }
+
+    static func paging(_ request: Request) throws -> (Int, Int) {
+        let parameters = request.uri.queryParameters
+        var limit = 50
+        var offset = 0
+        if let text = parameters.get("limit") {
+            guard let value = Int(text), (1...1000).contains(value) else { throw StoreError(.invalid, "must be 1 to 1000", field: "limit") }
+            limit = value
+        }
+        if let text = parameters.get("offset") {
+            guard let value = Int(text), value >= 0 else { throw StoreError(.invalid, "must be 0 or more", field: "offset") }
+            offset = value
+        }
+        return (limit, offset)
+    }
+}

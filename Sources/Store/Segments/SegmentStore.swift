@@ -1,0 +1,230 @@
+import Engagement
+import Foundation
+import Postgres
+
+/// Segments and measures of an environment, in its region database.
+public struct SegmentStore: Sendable {
+    public let database: RegionDatabase
+
+    public init(database: RegionDatabase) {
+        self.database = database
+    }
+
+    /// The segments every environment starts with.
+    public static let readyMade: [(name: String, expression: String)] = [
+        ("Stale accounts", "(DaysSinceLastEmail > 60 OR DaysSinceLastEmail IS NULL) AND (DaysSinceLastMeeting > 60 OR DaysSinceLastMeeting IS NULL)"),
+        ("Single-threaded accounts", "EngagementScore > 0 AND NoOfAccountContactsInvolved_Emails <= 1 AND NoOfAccountContactsInvolved_Meetings <= 1"),
+        ("Rising accounts", "EngagementStartDate >= today - 90 days AND EngagementScore >= 50"),
+    ]
+
+    /// Adds the ready-made segments once (on the environment's creation).
+    public func seed(tenant: UUID, environment: UUID, at moment: Date) async throws {
+        try await database.withTenant(tenant) { connection in
+            for entry in Self.readyMade {
+                try await connection.execute(
+                    """
+                    INSERT INTO segment (tenant_id, environment_id, segment_id, name, expression, ready_made, created_at)
+                    VALUES (\(tenant), \(environment), \(UUID()), \(entry.name), \(entry.expression), true, \(moment))
+                    ON CONFLICT DO NOTHING
+                    """)
+            }
+        }
+    }
+
+    /// Creates a segment after checking its expression; evaluates it on the current result at once.
+    public func create(tenant: UUID, environment: UUID, name: String, expression: String, at moment: Date) async throws -> Segment {
+        let name = try Validation.name(name, field: "name")
+        do {
+            _ = try SegmentExpression.parse(expression)
+        } catch {
+            throw StoreError(.invalid, "\(error)", field: "expression")
+        }
+        let id = UUID()
+        try await database.withTenant(tenant) { connection in
+            do {
+                try await connection.execute(
+                    """
+                    INSERT INTO segment (tenant_id, environment_id, segment_id, name, expression, created_at)
+                    VALUES (\(tenant), \(environment), \(id), \(name), \(expression), \(moment))
+                    """)
+            } catch let error as PostgresError where error.isUniqueViolation {
+                throw StoreError(.conflict, "a segment named \"\(name)\" exists", field: "name")
+            }
+        }
+        try await evaluateAll(tenant: tenant, environment: environment, at: moment, only: id)
+        guard let segment = try await segments(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
+            throw StoreError.notFound("segment")
+        }
+        return segment
+    }
+
+    public func delete(tenant: UUID, environment: UUID, id: UUID) async throws {
+        let deleted = try await database.withTenant(tenant) { connection in
+            try await connection.execute("DELETE FROM segment WHERE environment_id = \(environment) AND segment_id = \(id)")
+        }
+        guard deleted == 1 else { throw StoreError.notFound("segment") }
+    }
+
+    public func segments(tenant: UUID, environment: UUID) async throws -> [Segment] {
+        try await database.withTenant(tenant, snapshot: true) { connection in
+            try await connection.query(
+                """
+                SELECT s.segment_id, s.name, s.expression, s.ready_made, s.created_at,
+                       (SELECT size FROM segment_evaluation v WHERE v.segment_id = s.segment_id AND v.environment_id = s.environment_id
+                        ORDER BY evaluated_at DESC LIMIT 1)
+                FROM segment s WHERE s.environment_id = \(environment) ORDER BY s.ready_made DESC, s.name
+                """
+            ).map { row in
+                let (id, name, expression, ready, created, size) = try row.decode((UUID, String, String, Bool, Date, Int?).self)
+                return Segment(id: id, name: name, expression: expression, readyMade: ready, createdAt: created, size: size)
+            }
+        }
+    }
+
+    public func evaluations(tenant: UUID, environment: UUID, segment: UUID) async throws -> [SegmentEvaluation] {
+        try await database.withTenant(tenant, snapshot: true) { connection in
+            try await connection.query(
+                """
+                SELECT run_id, size, evaluated_at FROM segment_evaluation
+                WHERE environment_id = \(environment) AND segment_id = \(segment) ORDER BY evaluated_at
+                """
+            ).map { row in
+                let (run, size, at) = try row.decode((UUID, Int, Date).self)
+                return SegmentEvaluation(runID: run, size: size, evaluatedAt: at)
+            }
+        }
+    }
+
+    /// Records each segment's size on the current result (after a run publishes, and on creation).
+    public func evaluateAll(tenant: UUID, environment: UUID, at moment: Date, only: UUID? = nil) async throws {
+        try await database.withTenant(tenant) { connection in
+            guard let run = try await currentRun(connection, environment: environment) else { return }
+            var filter: PostgresQuery = "environment_id = \(environment)"
+            if let only { filter.append(" AND segment_id = \(only)") }
+            for row in try await connection.query("SELECT segment_id, expression FROM segment WHERE \(filter)") {
+                let (id, text) = try row.decode((UUID, String).self)
+                guard let expression = try? SegmentExpression.parse(text) else { continue }
+                let size = try await connection.query(
+                    "SELECT count(*) \(SegmentCompiler.base(environment: environment, run: run)) AND \(SegmentCompiler.condition(expression, today: moment))"
+                )[0].decode(Int.self, at: 0)
+                try await connection.execute(
+                    """
+                    INSERT INTO segment_evaluation (tenant_id, environment_id, segment_id, run_id, size, evaluated_at)
+                    VALUES (\(tenant), \(environment), \(id), \(run), \(size), \(moment))
+                    ON CONFLICT (tenant_id, environment_id, segment_id, run_id) DO UPDATE SET size = excluded.size, evaluated_at = excluded.evaluated_at
+                    """)
+            }
+        }
+    }
+
+    /// A page of a segment's members on the current result, highest score first.
+    public func members(
+        tenant: UUID, environment: UUID, segment: UUID, limit: Int, offset: Int, at moment: Date
+    ) async throws -> (total: Int, members: [SegmentMember]) {
+        try await database.withTenant(tenant, snapshot: true) { connection in
+            let text = try await connection.query(
+                "SELECT expression FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)"
+            ).first(decoding: String.self)
+            guard let text else { throw StoreError.notFound("segment") }
+            let expression = try SegmentExpression.parse(text)
+            let run = try await currentRun(connection, environment: environment)
+            let condition = SegmentCompiler.condition(expression, today: moment)
+            let base = SegmentCompiler.base(environment: environment, run: run)
+            let total = try await connection.query("SELECT count(*) \(base) AND \(condition)")[0].decode(Int.self, at: 0)
+            let members = try await connection.query(
+                """
+                SELECT b.account_id, b.name, coalesce(e.engagement_score, 0), e.days_since_last_email, e.days_since_last_meeting
+                \(base) AND \(condition)
+                ORDER BY coalesce(e.engagement_score, 0) DESC, b.account_id LIMIT \(limit) OFFSET \(offset)
+                """
+            ).map { row in
+                let (id, name, score, email, meeting) = try row.decode((String, String, Int, Int?, Int?).self)
+                return SegmentMember(accountID: id, name: name, engagementScore: score, daysSinceLastEmail: email, daysSinceLastMeeting: meeting)
+            }
+            return (total, members)
+        }
+    }
+
+    // MARK: - Measures
+
+    public func createMeasure(
+        tenant: UUID, environment: UUID, name: String, function: Measure.Function, column: String, segment: UUID?, at moment: Date
+    ) async throws -> Measure {
+        let name = try Validation.name(name, field: "name")
+        guard let parsed = SegmentColumn.named(column) else {
+            throw StoreError(.invalid, "unknown column; use one of \(SegmentColumn.allCases.map(\.rawValue).joined(separator: ", "))", field: "column")
+        }
+        guard function == .count || parsed.kind == .number else {
+            throw StoreError(.invalid, "\(function.rawValue) needs a numeric column", field: "column")
+        }
+        let measure = Measure(id: UUID(), name: name, function: function, column: parsed.rawValue, segmentID: segment, createdAt: moment)
+        try await database.withTenant(tenant) { connection in
+            if let segment {
+                let known = try await connection.query("SELECT 1 FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)")
+                guard !known.isEmpty else { throw StoreError(.notFound, "segment not found", field: "segment_id") }
+            }
+            try await connection.execute(
+                """
+                INSERT INTO measure (tenant_id, environment_id, measure_id, name, function, column_name, segment_id, created_at)
+                VALUES (\(tenant), \(environment), \(measure.id), \(name), \(function.rawValue), \(parsed.rawValue), \(segment), \(moment))
+                """)
+        }
+        return measure
+    }
+
+    public func measures(tenant: UUID, environment: UUID) async throws -> [Measure] {
+        try await database.withTenant(tenant, snapshot: true) { connection in
+            try await connection.query(
+                "SELECT measure_id, name, function, column_name, segment_id, created_at FROM measure WHERE environment_id = \(environment) ORDER BY name"
+            ).map { row in
+                let (id, name, function, column, segment, created) = try row.decode((UUID, String, String, String, UUID?, Date).self)
+                return Measure(id: id, name: name, function: Measure.Function(rawValue: function) ?? .count, column: column, segmentID: segment, createdAt: created)
+            }
+        }
+    }
+
+    /// The measure over the current result: its Year value and its value per month.
+    public func value(tenant: UUID, environment: UUID, measure id: UUID, at moment: Date) async throws -> MeasureValue {
+        guard let measure = try await measures(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
+            throw StoreError.notFound("measure")
+        }
+        let column = SegmentColumn.named(measure.column) ?? .engagementScore
+        return try await database.withTenant(tenant, snapshot: true) { connection in
+            let run = try await currentRun(connection, environment: environment)
+            var condition: PostgresQuery = "true"
+            if let segment = measure.segmentID {
+                let text = try await connection.query(
+                    "SELECT expression FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)"
+                ).first(decoding: String.self)
+                if let text, let expression = try? SegmentExpression.parse(text) {
+                    condition = SegmentCompiler.condition(expression, today: moment)
+                }
+            }
+            let function = PostgresQuery(unsafeSQL: measure.function.rawValue)
+            let yearValue: PostgresQuery = measure.function == .count ? "count(*)" : "\(function)(\(SegmentCompiler.sql(column)))"
+            let base = SegmentCompiler.base(environment: environment, run: run)
+            let year = try await connection.query("SELECT (\(yearValue))::float8 \(base) AND \(condition)")[0].decode(Double?.self, at: 0)
+            var months: [MeasureValue.MonthPoint] = []
+            if let monthColumn = SegmentCompiler.monthSQL(column) ?? (measure.function == .count ? "1" : nil) {
+                let monthValue: PostgresQuery = measure.function == .count ? "count(*)" : "\(function)(\(monthColumn))"
+                months = try await connection.query(
+                    """
+                    SELECT to_char(m.period_start, 'YYYY-MM-DD'), (\(monthValue))::float8
+                    FROM account_engagement m
+                    WHERE m.environment_id = \(environment) AND m.run_id = \(run) AND m.level = 'Month'
+                      AND m.account_id IN (SELECT b.account_id \(base) AND \(condition))
+                    GROUP BY m.period_start ORDER BY m.period_start
+                    """
+                ).map { row in
+                    let (month, value) = try row.decode((String, Double?).self)
+                    return MeasureValue.MonthPoint(month: month, value: value)
+                }
+            }
+            return MeasureValue(measure: measure, year: year, months: months)
+        }
+    }
+
+    func currentRun(_ connection: PostgresConnection, environment: UUID) async throws -> UUID? {
+        try await connection.query("SELECT run_id FROM current_result WHERE environment_id = \(environment)").first(decoding: UUID.self)
+    }
+}
