@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/rapport
 
-.PHONY: deps build demo test bench
+.PHONY: deps build demo test bench browser-test-deps
 
 deps:
 	@scripts/install-deps.sh
@@ -18,10 +18,16 @@ demo: build
 
 ## Every test, against real PostgreSQL clusters the suite starts and stops itself, then
 ## `rapport parse` against Python's email, icalendar and recurring-ical-events on public corpora.
-test: deps ingest-test-deps
+test: deps ingest-test-deps browser-test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory ingest-differential
+	python3 scripts/browser/browser_test.py
+
+## Debian's chromium and Playwright (driving it; no browser download) for the browser test.
+browser-test-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@python3 -c "import playwright.sync_api" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore playwright==1.65.2
 
 ## Benchmarks, each beside its baseline, on a release build.
 bench: deps ingest-test-deps

@@ -31,7 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "rapport", level: settings.logLevel)
         let runtime = try await ServiceRuntime.start(settings, logger: logger)
-        var app = AdminApplication.build(runtime.services, host: settings.host, port: settings.port, logger: logger)
+        var app = AdminApplication.build(
+            runtime.services, host: settings.host, port: settings.port, secureCookies: settings.secureCookies, logger: logger)
         app.beforeServerStarts {
             try await runtime.migrate()
             logger.info("listening", metadata: ["address": "http://\(settings.host):\(settings.port)"])

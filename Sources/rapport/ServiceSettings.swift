@@ -27,6 +27,8 @@ struct ServiceSettings: Sendable {
     /// Hours from the consent grant to the first run.
     var firstRunDelayHours: Double
     var schedulerInterval: Int
+    /// Mark the pages' session cookie Secure (set when the service is reached over TLS).
+    var secureCookies: Bool
     var smtp: SMTPSettings
 
     static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> ServiceSettings {
@@ -79,6 +81,7 @@ struct ServiceSettings: Sendable {
             publicBaseURL: config.string(forKey: "public.base.url", default: "http://\(host):\(port)"),
             firstRunDelayHours: config.double(forKey: "consent.first.run.delay.hours", default: 6),
             schedulerInterval: config.int(forKey: "scheduler.interval.seconds", default: 30),
+            secureCookies: config.bool(forKey: "http.secure.cookies", default: false),
             smtp: SMTPSettings(
                 host: config.string(forKey: "smtp.host", default: "127.0.0.1"),
                 port: config.int(forKey: "smtp.port", default: 25),

@@ -291,7 +291,7 @@ struct PageRoutes {
                 },
                 "previous": page > 0 ? link(page - 1) : nil as String?,
                 "next": (query.offset + query.limit) < (rows?.total ?? 0) ? link(page + 1) : nil as String?,
-            ] as [String: Any?]
+            ].compactMapValues { $0 }
         }
         return renderer.page("results", title: "Results", data: data, chrome: chrome(session, environment: environment))
     }
@@ -342,7 +342,7 @@ struct PageRoutes {
             "progress", title: "Run progress",
             data: [
                 "short": String(run.id.uuidString.prefix(8)).lowercased(), "status": run.status.rawValue, "trigger": run.trigger.rawValue,
-                "scheduled": Self.time(run.scheduledFor), "attempts": run.attempts, "error": run.error as Any, "refreshing": going,
+                "scheduled": Self.time(run.scheduledFor), "attempts": run.attempts, "error": run.error ?? "", "refreshing": going,
                 "steps": run.steps.map { step -> [String: Any] in
                     [
                         "step": step.step.rawValue.replacingOccurrences(of: "_", with: " "), "state": step.state.rawValue,
@@ -413,7 +413,7 @@ struct PageRoutes {
                 "members": members.members.map { ["accountID": $0.accountID, "accountQuery": Self.pathComponent($0.accountID), "name": $0.name, "score": $0.engagementScore, "email": $0.daysSinceLastEmail.map(String.init) ?? "–", "meeting": $0.daysSinceLastMeeting.map(String.init) ?? "–", "environmentID": environmentID] },
                 "previous": page > 0 ? "?page=\(page - 1)" : nil as String?,
                 "next": (page + 1) * 25 < members.total ? "?page=\(page + 1)" : nil as String?,
-            ] as [String: Any?], chrome: chrome(session, environment: environment))
+            ].compactMapValues { $0 }, chrome: chrome(session, environment: environment))
     }
 
     @Sendable func measures(_ request: Request, context: AppRequestContext) async throws -> Response {

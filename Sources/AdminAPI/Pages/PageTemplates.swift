@@ -4,7 +4,7 @@ enum PageTemplates {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
-        <title>{{title}} — Rapport</title><link rel="stylesheet" href="/ui/app.css"></head>
+        <title>{{title}} — Rapport</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/ui/app.css"></head>
         <body><header><a class="brand" href="/ui">Rapport</a>
         {{#signedIn}}<nav>{{#environment}}<a href="/ui/environments/{{id}}">{{name}}</a><a href="/ui/environments/{{id}}/results">Results</a><a href="/ui/environments/{{id}}/segments">Segments</a><a href="/ui/environments/{{id}}/measures">Measures</a><a href="/ui/environments/{{id}}/runs">Runs</a>{{/environment}}</nav>
         <form class="inline" method="post" action="/ui/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary">Sign out</button></form>{{/signedIn}}

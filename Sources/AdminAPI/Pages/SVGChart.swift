@@ -52,10 +52,10 @@ public struct SVGChart: Sendable {
             <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(width) \(height)" role="img" aria-label="\(Self.escape(title))">
             <title>\(Self.escape(title))</title>
             """
-        // Y axis with five ticks.
-        for tick in 0...4 {
-            let value = maximum * Double(tick) / 4
-            let y = top + plotHeight - plotHeight * Double(tick) / 4
+        // Y axis in five steps: whole numbers for the 1-2-5 maxima of counts.
+        for tick in 0...5 {
+            let value = maximum * Double(tick) / 5
+            let y = top + plotHeight - plotHeight * Double(tick) / 5
             svg += "<line class=\"grid\" x1=\"\(Self.number(left))\" y1=\"\(Self.number(y))\" x2=\"\(Self.number(left + plotWidth))\" y2=\"\(Self.number(y))\"/>"
             svg += "<text class=\"tick\" x=\"\(Self.number(left - 6))\" y=\"\(Self.number(y + 4))\" text-anchor=\"end\">\(Self.escape(Self.label(value)))</text>"
         }
