@@ -105,7 +105,7 @@ public struct SVGChart: Sendable {
         return svg + "</svg>"
     }
 
-    /// Escapes text for SVG (XML) content and attributes.
+    /// Escapes text for SVG (XML) and HTML content and attributes.
     public static func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {

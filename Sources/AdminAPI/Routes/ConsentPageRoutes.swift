@@ -76,21 +76,9 @@ struct ConsentPageRoutes {
     }
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values (the same rules as SVG's).
 func escape(_ text: String) -> String {
-    var escaped = ""
-    escaped.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
-        default: escaped.append(character)
-        }
-    }
-    return escaped
+    SVGChart.escape(text)
 }
 
 /// A small self-contained HTML page with a strict Content-Security-Policy.
