@@ -45,6 +45,8 @@ public struct EnrichmentAggregator: Sendable {
         _ run: RunSpec, noiseFigures: [String: Int] = [:], scoring: @Sendable (_ measuredRows: Int) async throws -> Void = { _ in }
     ) async throws -> RunSummary {
         try await database.withTenant(run.tenant) { connection in
+            // Sorts and hashes of a million-row aggregation belong in memory, not in temporary files.
+            try await connection.execute("SET LOCAL work_mem = '256MB'")
             // A run resumed after a lost worker starts its rows afresh.
             try await connection.execute(
                 "DELETE FROM account_engagement WHERE environment_id = \(run.environment) AND run_id = \(run.runID)")
@@ -117,11 +119,16 @@ public struct EnrichmentAggregator: Sendable {
     // MARK: - Measures
 
     /// Fills the temporary table `measures` with one row per (account, level, period).
+    ///
+    /// Signals are first reduced to one row of facts per account and day (counts,
+    /// sums, last times) and one row per account, day and person; the Year, Month
+    /// and Week figures then come from one `GROUPING SETS` pass over each, and the
+    /// two are joined once.
     private func buildMeasures(_ connection: PostgresConnection, _ run: RunSpec) async throws {
         let environment = run.environment
         let asOf = run.asOf
         let windowStart = run.windowStart
-        // Signals of the window, each tagged with its month and ISO week (the session is UTC).
+        let levels = Self.levels(of: "day", windowStart: windowStart)
         try await connection.execute(
             """
             CREATE TEMPORARY TABLE window_email ON COMMIT DROP AS
@@ -138,152 +145,139 @@ public struct EnrichmentAggregator: Sendable {
             """)
         try await connection.execute("ANALYZE window_email")
         try await connection.execute("ANALYZE window_meeting")
-        // One grouping-sets pass per source; `level` and `period_start` come out of GROUPING().
+        // Each account reply paired with our email it answers (see docs/results.md).
         try await connection.execute(
             """
+            CREATE TEMPORARY TABLE paired_reply ON COMMIT DROP AS
+            SELECT DISTINCT ON (r.message_key, r.account_id) r.account_id, r.sent_at,
+                   extract(epoch FROM r.sent_at - o.sent_at) / 60.0 AS minutes
+            FROM window_email r
+            CROSS JOIN LATERAL unnest(r.replies_to) WITH ORDINALITY AS parent(key, position)
+            JOIN window_email o ON o.message_key = parent.key AND o.account_id = r.account_id AND o.to_account
+            WHERE NOT r.to_account AND o.sent_at < r.sent_at
+            ORDER BY r.message_key, r.account_id, parent.position
+            """)
+        // Fallback: no listed parent matched; the latest earlier email of ours in the same conversation.
+        try await connection.execute(
+            """
+            INSERT INTO paired_reply (account_id, sent_at, minutes)
+            SELECT r.account_id, r.sent_at, extract(epoch FROM r.sent_at - o.sent_at) / 60.0
+            FROM window_email r
+            CROSS JOIN LATERAL (
+                SELECT o.sent_at FROM window_email o
+                WHERE o.conversation = r.conversation AND o.account_id = r.account_id AND o.to_account AND o.sent_at < r.sent_at
+                ORDER BY o.sent_at DESC LIMIT 1
+            ) o
+            WHERE NOT r.to_account AND r.conversation IS NOT NULL
+              AND NOT EXISTS (
+                  SELECT 1 FROM unnest(r.replies_to) AS parent(key)
+                  JOIN window_email p ON p.message_key = parent.key AND p.account_id = r.account_id AND p.to_account AND p.sent_at < r.sent_at)
+            """)
+        // One row of facts per account and day.
+        try await connection.execute(
+            """
+            CREATE TEMPORARY TABLE daily ON COMMIT DROP AS
+            SELECT account_id, day,
+                   sum(emails_to) AS emails_to, sum(emails_from) AS emails_from, max(last_email) AS last_email,
+                   sum(meetings_to) AS meetings_to, sum(meetings_from) AS meetings_from, sum(meeting_minutes) AS meeting_minutes,
+                   sum(meeting_count) AS meeting_count, max(last_meeting) AS last_meeting,
+                   sum(reply_minutes) AS reply_minutes, sum(reply_count) AS reply_count
+            FROM (
+                SELECT account_id, sent_at::date AS day, count(*) FILTER (WHERE to_account) AS emails_to,
+                       count(*) FILTER (WHERE NOT to_account) AS emails_from, max(sent_at) AS last_email,
+                       0::bigint AS meetings_to, 0::bigint AS meetings_from, 0::float8 AS meeting_minutes, 0::bigint AS meeting_count,
+                       NULL::timestamptz AS last_meeting, 0::float8 AS reply_minutes, 0::bigint AS reply_count
+                FROM window_email GROUP BY 1, 2
+                UNION ALL
+                SELECT account_id, starts_at::date, 0, 0, NULL, count(*) FILTER (WHERE to_account), count(*) FILTER (WHERE NOT to_account),
+                       sum(extract(epoch FROM ends_at - starts_at) / 60.0), count(*), max(starts_at), 0, 0
+                FROM window_meeting GROUP BY 1, 2
+                UNION ALL
+                SELECT account_id, sent_at::date, 0, 0, NULL, 0, 0, 0, 0, NULL, sum(minutes), count(*)
+                FROM paired_reply GROUP BY 1, 2
+            ) parts
+            GROUP BY account_id, day
+            """)
+        // One row per account, day and person: distinct people per period come from it.
+        try await connection.execute(
+            """
+            CREATE TEMPORARY TABLE people_daily ON COMMIT DROP AS
+            SELECT DISTINCT account_id, sent_at::date AS day, true AS email, true AS internal, person
+            FROM window_email, unnest(internal_people) AS person
+            UNION ALL
+            SELECT DISTINCT account_id, sent_at::date, true, false, person FROM window_email, unnest(account_people) AS person
+            UNION ALL
+            SELECT DISTINCT account_id, starts_at::date, false, true, person FROM window_meeting, unnest(internal_people) AS person
+            UNION ALL
+            SELECT DISTINCT account_id, starts_at::date, false, false, person FROM window_meeting, unnest(account_people) AS person
+            """)
+        try await connection.execute("ANALYZE daily")
+        try await connection.execute("ANALYZE people_daily")
+        try await connection.execute(
+            """
+            CREATE TEMPORARY TABLE period_facts ON COMMIT DROP AS
+            SELECT account_id, \(levels.level) AS level, \(levels.periodStart) AS period_start,
+                   sum(emails_to)::int AS emails_to, sum(emails_from)::int AS emails_from, max(last_email) AS last_email,
+                   sum(meetings_to)::int AS meetings_to, sum(meetings_from)::int AS meetings_from,
+                   sum(meeting_minutes) AS meeting_minutes, sum(meeting_count) AS meeting_count, max(last_meeting) AS last_meeting,
+                   sum(reply_minutes) AS reply_minutes, sum(reply_count) AS reply_count
+            FROM daily
+            GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
+            """)
+        try await connection.execute(
+            """
+            CREATE TEMPORARY TABLE period_people ON COMMIT DROP AS
+            SELECT account_id, \(levels.level) AS level, \(levels.periodStart) AS period_start,
+                   count(DISTINCT person) FILTER (WHERE email AND internal) AS email_internal,
+                   count(DISTINCT person) FILTER (WHERE email AND NOT internal) AS email_account,
+                   count(DISTINCT person) FILTER (WHERE NOT email AND internal) AS meeting_internal,
+                   count(DISTINCT person) FILTER (WHERE NOT email AND NOT internal) AS meeting_account,
+                   count(DISTINCT person) FILTER (WHERE internal) AS all_internal,
+                   count(DISTINCT person) FILTER (WHERE NOT internal) AS all_account
+            FROM people_daily
+            GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
+            """)
+        let measuresQuery: PostgresQuery = """
             CREATE TEMPORARY TABLE measures ON COMMIT DROP AS
-            WITH email_counts AS (
-                SELECT account_id,
-                       CASE GROUPING(date_trunc('month', sent_at), date_trunc('week', sent_at))
-                            WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', sent_at)::date, date_trunc('week', sent_at)::date, \(windowStart)::timestamptz::date) AS period_start,
-                       count(*) FILTER (WHERE to_account) AS emails_to,
-                       count(*) FILTER (WHERE NOT to_account) AS emails_from,
-                       max(sent_at) AS last_email
-                FROM window_email
-                GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', sent_at)), (account_id, date_trunc('week', sent_at)))
-            ),
-            meeting_counts AS (
-                SELECT account_id,
-                       CASE GROUPING(date_trunc('month', starts_at), date_trunc('week', starts_at))
-                            WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', starts_at)::date, date_trunc('week', starts_at)::date, \(windowStart)::timestamptz::date) AS period_start,
-                       count(*) FILTER (WHERE to_account) AS meetings_to,
-                       count(*) FILTER (WHERE NOT to_account) AS meetings_from,
-                       avg(extract(epoch FROM ends_at - starts_at) / 60.0) AS average_meeting_minutes,
-                       sum(extract(epoch FROM ends_at - starts_at) / 60.0) AS meeting_minutes,
-                       max(starts_at) AS last_meeting
-                FROM window_meeting
-                GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', starts_at)), (account_id, date_trunc('week', starts_at)))
-            ),
-            email_people_daily AS (
-                SELECT DISTINCT account_id, sent_at::date AS day, true AS internal, person
-                FROM window_email, unnest(internal_people) AS person
-                UNION
-                SELECT DISTINCT account_id, sent_at::date, false, person
-                FROM window_email, unnest(account_people) AS person
-            ),
-            meeting_people_daily AS (
-                SELECT DISTINCT account_id, starts_at::date AS day, true AS internal, person
-                FROM window_meeting, unnest(internal_people) AS person
-                UNION
-                SELECT DISTINCT account_id, starts_at::date, false, person
-                FROM window_meeting, unnest(account_people) AS person
-            ),
-            email_people AS (
-                SELECT account_id,
-                       CASE GROUPING(date_trunc('month', day), date_trunc('week', day)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', day)::date, date_trunc('week', day)::date, \(windowStart)::timestamptz::date) AS period_start,
-                       count(DISTINCT person) FILTER (WHERE internal) AS internal_people,
-                       count(DISTINCT person) FILTER (WHERE NOT internal) AS account_people
-                FROM email_people_daily
-                GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
-            ),
-            meeting_people AS (
-                SELECT account_id,
-                       CASE GROUPING(date_trunc('month', day), date_trunc('week', day)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', day)::date, date_trunc('week', day)::date, \(windowStart)::timestamptz::date) AS period_start,
-                       count(DISTINCT person) FILTER (WHERE internal) AS internal_people,
-                       count(DISTINCT person) FILTER (WHERE NOT internal) AS account_people
-                FROM meeting_people_daily
-                GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
-            ),
-            all_people AS (
-                SELECT account_id,
-                       CASE GROUPING(date_trunc('month', day), date_trunc('week', day)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', day)::date, date_trunc('week', day)::date, \(windowStart)::timestamptz::date) AS period_start,
-                       count(DISTINCT person) FILTER (WHERE internal) AS internal_people,
-                       count(DISTINCT person) FILTER (WHERE NOT internal) AS account_people
-                FROM (SELECT * FROM email_people_daily UNION SELECT * FROM meeting_people_daily) people
-                GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
-            ),
-            reply_candidates AS (
-                -- The account's reply (r) to our email (o): by In-Reply-To/References, the earliest listed first.
-                SELECT DISTINCT ON (r.message_key, r.account_id) r.account_id, r.sent_at,
-                       extract(epoch FROM r.sent_at - o.sent_at) / 60.0 AS minutes
-                FROM window_email r
-                CROSS JOIN LATERAL unnest(r.replies_to) WITH ORDINALITY AS parent(key, position)
-                JOIN window_email o ON o.message_key = parent.key AND o.account_id = r.account_id AND o.to_account
-                WHERE NOT r.to_account AND o.sent_at < r.sent_at
-                ORDER BY r.message_key, r.account_id, parent.position
-            ),
-            conversation_replies AS (
-                -- Fallback: no listed parent matched; the latest earlier email of ours in the same conversation.
-                SELECT r.account_id, r.sent_at, extract(epoch FROM r.sent_at - o.sent_at) / 60.0 AS minutes
-                FROM window_email r
-                CROSS JOIN LATERAL (
-                    SELECT o.sent_at FROM window_email o
-                    WHERE o.conversation = r.conversation AND o.account_id = r.account_id AND o.to_account AND o.sent_at < r.sent_at
-                    ORDER BY o.sent_at DESC LIMIT 1
-                ) o
-                WHERE NOT r.to_account AND r.conversation IS NOT NULL
-                  AND NOT EXISTS (
-                      SELECT 1 FROM unnest(r.replies_to) AS parent(key)
-                      JOIN window_email p ON p.message_key = parent.key AND p.account_id = r.account_id AND p.to_account AND p.sent_at < r.sent_at)
-            ),
-            replies AS (
-                SELECT account_id,
-                       CASE GROUPING(date_trunc('month', sent_at), date_trunc('week', sent_at)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END AS level,
-                       coalesce(date_trunc('month', sent_at)::date, date_trunc('week', sent_at)::date, \(windowStart)::timestamptz::date) AS period_start,
-                       avg(minutes) AS average_reply_minutes
-                FROM (SELECT * FROM reply_candidates UNION ALL SELECT * FROM conversation_replies) paired
-                GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', sent_at)), (account_id, date_trunc('week', sent_at)))
-            ),
-            keys AS (
-                SELECT account_id, level, period_start FROM email_counts
-                UNION
-                SELECT account_id, level, period_start FROM meeting_counts
-            ),
-            first_activity AS (
-                SELECT account_id, min(first_at)::date AS engagement_start_date FROM (
-                    SELECT account_id, min(sent_at) AS first_at FROM window_email GROUP BY account_id
-                    UNION ALL
-                    SELECT account_id, min(starts_at) FROM window_meeting GROUP BY account_id
-                ) firsts GROUP BY account_id
+            WITH first_activity AS (
+                SELECT account_id, min(day) AS engagement_start_date FROM daily GROUP BY account_id
             )
-            SELECT k.account_id, k.level,
-                   k.period_start,
-                   coalesce(ec.emails_to, 0)::int AS emails_to_account,
-                   coalesce(ec.emails_from, 0)::int AS emails_from_account,
-                   coalesce(mc.meetings_from, 0)::int AS meetings_from_account,
-                   coalesce(mc.meetings_to, 0)::int AS meetings_to_account,
-                   coalesce(mp.internal_people, 0)::int AS contacts_in_meetings,
-                   coalesce(ep.internal_people, 0)::int AS contacts_in_emails,
-                   coalesce(mp.account_people, 0)::int AS account_contacts_in_meetings,
-                   coalesce(ep.account_people, 0)::int AS account_contacts_in_emails,
-                   coalesce(ap.internal_people, 0)::int AS internal_breadth,
-                   coalesce(ap.account_people, 0)::int AS account_breadth,
+            SELECT f.account_id, f.level, f.period_start,
+                   f.emails_to AS emails_to_account, f.emails_from AS emails_from_account,
+                   f.meetings_from AS meetings_from_account, f.meetings_to AS meetings_to_account,
+                   coalesce(p.meeting_internal, 0)::int AS contacts_in_meetings,
+                   coalesce(p.email_internal, 0)::int AS contacts_in_emails,
+                   coalesce(p.meeting_account, 0)::int AS account_contacts_in_meetings,
+                   coalesce(p.email_account, 0)::int AS account_contacts_in_emails,
+                   coalesce(p.all_internal, 0)::int AS internal_breadth,
+                   coalesce(p.all_account, 0)::int AS account_breadth,
                    fa.engagement_start_date,
-                   floor(extract(epoch FROM \(asOf)::timestamptz - ec.last_email) / 86400)::int AS days_since_last_email,
-                   floor(extract(epoch FROM \(asOf)::timestamptz - mc.last_meeting) / 86400)::int AS days_since_last_meeting,
-                   mc.average_meeting_minutes::float8 AS average_meeting_minutes,
-                   coalesce(mc.meeting_minutes, 0)::float8 AS meeting_minutes,
-                   r.average_reply_minutes::float8 AS average_reply_minutes,
+                   floor(extract(epoch FROM \(asOf)::timestamptz - f.last_email) / 86400)::int AS days_since_last_email,
+                   floor(extract(epoch FROM \(asOf)::timestamptz - f.last_meeting) / 86400)::int AS days_since_last_meeting,
+                   (f.meeting_minutes / nullif(f.meeting_count, 0))::float8 AS average_meeting_minutes,
+                   coalesce(f.meeting_minutes, 0)::float8 AS meeting_minutes,
+                   (f.reply_minutes / nullif(f.reply_count, 0))::float8 AS average_reply_minutes,
                    -- Recency for the score: from the period's end (the as-of time for Year and the current period).
                    (extract(epoch FROM least(\(asOf)::timestamptz,
-                        CASE k.level WHEN 'Month' THEN (k.period_start + interval '1 month')::timestamptz
-                                     WHEN 'Week' THEN (k.period_start + interval '7 days')::timestamptz
+                        CASE f.level WHEN 'Month' THEN (f.period_start + interval '1 month')::timestamptz
+                                     WHEN 'Week' THEN (f.period_start + interval '7 days')::timestamptz
                                      ELSE \(asOf)::timestamptz END)
-                        - greatest(ec.last_email, mc.last_meeting)) / 86400.0)::float8 AS days_since_last_activity
-            FROM keys k
-            LEFT JOIN email_counts ec USING (account_id, level, period_start)
-            LEFT JOIN meeting_counts mc USING (account_id, level, period_start)
-            LEFT JOIN email_people ep USING (account_id, level, period_start)
-            LEFT JOIN meeting_people mp USING (account_id, level, period_start)
-            LEFT JOIN all_people ap USING (account_id, level, period_start)
-            LEFT JOIN replies r USING (account_id, level, period_start)
+                        - greatest(f.last_email, f.last_meeting)) / 86400.0)::float8 AS days_since_last_activity
+            FROM period_facts f
+            LEFT JOIN period_people p USING (account_id, level, period_start)
             LEFT JOIN first_activity fa USING (account_id)
-            """)
+            """
+        try await connection.execute(measuresQuery)
+    }
+
+    /// The `level` and `period_start` of a row of `GROUPING SETS ((account_id), (account_id, month), (account_id, week))`
+    /// over the date column `day`: Year rows start at the window's first day.
+    static func levels(of day: String, windowStart: Date) -> (level: PostgresQuery, periodStart: PostgresQuery) {
+        let column = PostgresQuery(unsafeSQL: day)
+        return (
+            "CASE GROUPING(date_trunc('month', \(column)), date_trunc('week', \(column))) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END",
+            "coalesce(date_trunc('month', \(column))::date, date_trunc('week', \(column))::date, \(windowStart)::timestamptz::date)"
+        )
     }
 
     private func summarize(_ connection: PostgresConnection, _ run: RunSpec, noiseFigures: [String: Int]) async throws -> RunSummary {
@@ -293,7 +287,7 @@ public struct EnrichmentAggregator: Sendable {
                    (SELECT count(DISTINCT message_key) FROM window_email),
                    (SELECT count(DISTINCT occurrence_key) FROM window_meeting),
                    (SELECT min(t) FROM (SELECT min(sent_at) AS t FROM window_email UNION ALL SELECT min(starts_at) FROM window_meeting) f),
-                   (SELECT max(t) FROM (SELECT max(sent_at) AS t FROM window_email UNION ALL SELECT max(starts_at) FROM window_meeting) l)
+                   (SELECT max(greatest(last_email, last_meeting)) FROM daily)
             """)[0]
         let (customers, emails, meetings, first, last) = try row.decode((Int, Int, Int, Date?, Date?).self)
         var days = 0

@@ -50,11 +50,12 @@ enum ScoreSQL {
                    raw, emails_to_account, emails_from_account, meetings_from_account, meetings_to_account,
                    contacts_in_meetings, contacts_in_emails, account_contacts_in_meetings, account_contacts_in_emails,
                    engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
-                   average_reply_minutes, CASE WHEN level = 'Year' THEN components END
+                   average_reply_minutes,
+                   -- The breadth of the breakdown is kept for the Year rows only (the customer card's).
+                   CASE WHEN level = 'Year' THEN jsonb_build_object(\(componentsSQL)) END
             FROM (
-                SELECT m.*, (\(rawSQL))::float8 AS raw, round(((\(rawSQL))::float8)::numeric, \(Int32(EngagementScoring.tieDecimals))) AS tie,
-                       jsonb_build_object(\(componentsSQL)) AS components
-                FROM measures m
+                SELECT raw_scored.*, round(raw::numeric, \(Int32(EngagementScoring.tieDecimals))) AS tie
+                FROM (SELECT m.*, (\(rawSQL))::float8 AS raw FROM measures m) raw_scored
             ) scored
             WINDOW period AS (PARTITION BY level, period_start)
             """

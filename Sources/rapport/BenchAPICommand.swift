@@ -1,0 +1,127 @@
+import AdminAPI
+import ArgumentParser
+import Engagement
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Store
+
+/// `rapport bench api`: the results API and the customer card under load from wrk, while runs publish.
+struct BenchAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Load-test the results API and the customer card with wrk (a second process) while a run publishes.")
+
+    @Option(help: "Accounts published.") var accounts = 100_000
+    @Option(help: "Email signals behind them.") var emails = 1_000_000
+    @Option(help: "Seconds of load per endpoint.") var seconds = 15
+    @Option(help: "wrk connections.") var connections = 32
+
+    func run() async throws {
+        guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ValidationError("wrk is not installed (apt-get install wrk)")
+        }
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-api-\(getpid())")
+        let cluster = try LocalCluster(dataDirectory: folder)
+        try cluster.initialize(durability: .throwaway)
+        try cluster.start()
+        defer {
+            try? cluster.stop(immediate: true)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let databases = try await DatabaseSet.startLocal(cluster)
+        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder()).migrateAll(databases)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
+        let regions = RegionDatabases(databases, maximumConnections: 16, logger: logger)
+        let platform = Platform(control: control, regions: regions, serviceSecret: [UInt8](repeating: 3, count: 32))
+        let services = AppServices(platform: platform)
+        let root = Caller.localOperator(try await control.localOperator(named: "bench"))
+        let tenant = try await control.createTenant(name: "Load", emailDomains: ["load.example"], by: root)
+        let environment = try await platform.createEnvironment(tenant: tenant.id, name: "Load", region: .eu, profileType: .businessAccounts, by: root)
+        let owner = try await control.createPrincipal(tenant: tenant.id, displayName: "Owner", email: nil, by: root)
+        _ = try await control.assignRole(tenant: tenant.id, principal: owner.id, role: .owner, environment: nil, notifyEmail: nil, by: root)
+        let key = try await control.createKey(tenant: tenant.id, principal: owner.id, name: "load", by: root).1.plaintext
+
+        // Accounts and skewed email signals straight into the region database (this measures reading, not import).
+        let region = try regions.database(for: .eu).pool
+        print("seeding \(accounts) accounts and \(emails) email signals…")
+        try await region.query(
+            """
+            INSERT INTO business_account (tenant_id, environment_id, account_id, name, web_domains)
+            SELECT \(tenant.id), \(environment.id), 'A' || g, 'Account ' || g, ARRAY['account' || g || '.example'] FROM generate_series(0, \(accounts - 1)) g
+            """)
+        try await region.query(
+            """
+            INSERT INTO email_signal (tenant_id, environment_id, message_key, account_id, sent_at, to_account, internal_people, account_people)
+            SELECT \(tenant.id), \(environment.id), g, 'A' || floor(\(accounts) * power(random(), 3))::int,
+                   now() - random() * interval '360 days', g % 2 = 0, ARRAY[(g % 40)::bigint], ARRAY[(1000 + g % 9)::bigint]
+            FROM generate_series(1, \(emails)) g
+            """)
+        let aggregator = EnrichmentAggregator(database: try regions.database(for: .eu))
+        let started = ContinuousClock.now
+        let first = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
+        let summary = try await aggregator.aggregate(first)
+        try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: first.runID, at: Date())
+        print(String(format: "published %d enriched customers in %.1f s", summary.enrichedCustomers, (ContinuousClock.now - started).seconds))
+
+        let port = Int.random(in: 20_000..<30_000)
+        let app = Application(
+            router: AdminApplication.buildRouter(services),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        let server = Task { try await app.runService() }
+        try await Task.sleep(for: .seconds(1))
+
+        // Runs keep publishing while wrk reads.
+        let publisher = Task {
+            var published = 0
+            while !Task.isCancelled {
+                let run = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
+                do {
+                    try await aggregator.aggregate(run)
+                    try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: run.runID, at: Date())
+                    published += 1
+                } catch { break }
+            }
+            return published
+        }
+        let base = "/v1/tenants/\(tenant.id.uuidString.lowercased())/environments/\(environment.id.uuidString.lowercased())"
+        let scripts = [
+            ("results rows (page of 50, random offset)", "local n = math.random(0, \(accounts / 50 - 1)) * 50\n  return wrk.format(\"GET\", \"\(base)/results/rows?level=Year&limit=50&offset=\" .. n)"),
+            ("customer card (random account)", "return wrk.format(\"GET\", \"\(base)/accounts/A\" .. math.floor(\(accounts) * math.random() ^ 3) .. \"/card\")"),
+        ]
+        print("wrk -t2 -c\(connections) -d\(seconds)s, reads while runs publish:")
+        for (name, body) in scripts {
+            let script = folder.deletingLastPathComponent().appendingPathComponent("rapport-wrk-\(getpid()).lua")
+            try """
+                wrk.headers["Authorization"] = "Bearer \(key)"
+                request = function()
+                  \(body)
+                end
+                """.write(to: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: script) }
+            let result = try ChildProcess.run([
+                wrk, "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)",
+            ])
+            print("  \(name): " + Self.summary(result.output))
+        }
+        publisher.cancel()
+        let publishes = await publisher.value
+        print("  runs published during the load: \(publishes)")
+        server.cancel()
+        await control.pool.shutdown()
+        await regions.shutdown()
+    }
+
+    /// Requests/s, p50 and p99 latency and non-2xx count from wrk's output.
+    static func summary(_ output: String) -> String {
+        func value(after label: String) -> String {
+            guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return "?" }
+            return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(String.init) ?? "?"
+        }
+        let errors = output.contains("Non-2xx") ? value(after: "Non-2xx or 3xx responses:") : "0"
+        return "\(value(after: "Requests/sec:")) req/s, p50 \(value(after: "50%")), p99 \(value(after: "99%")), non-2xx \(errors)"
+    }
+}
