@@ -79,6 +79,10 @@ CREATE TABLE account_engagement (
     PRIMARY KEY (tenant_id, environment_id, run_id, level, period_start, account_id)
 );
 
+-- The customer card reads one account's rows; the preview pages by score.
+CREATE INDEX account_engagement_account ON account_engagement (tenant_id, environment_id, run_id, account_id, level, period_start);
+CREATE INDEX account_engagement_score ON account_engagement (tenant_id, environment_id, run_id, level, engagement_score DESC, account_id);
+
 -- Which run an environment's readers see; switched in one transaction.
 CREATE TABLE current_result (
     tenant_id uuid NOT NULL,

@@ -292,9 +292,14 @@ public struct EnrichmentAggregator: Sendable {
         let (customers, emails, meetings, first, last) = try row.decode((Int, Int, Int, Date?, Date?).self)
         var days = 0
         if let first, let last { days = Int((last.timeIntervalSince(first) / 86_400).rounded(.down)) + 1 }
+        var rowsPerLevel: [String: Int] = [:]
+        for row in try await connection.query("SELECT level, count(*) FROM measures GROUP BY level") {
+            let (level, count) = try row.decode((String, Int).self)
+            rowsPerLevel[level] = count
+        }
         return RunSummary(
             runID: run.runID, asOf: run.asOf, windowStart: run.windowStart, enrichedCustomers: customers,
             emailsProcessed: emails, meetingsProcessed: meetings, daysOfData: days, firstActivity: first, lastActivity: last,
-            noiseFigures: noiseFigures, scoreVersion: EngagementScoring.version)
+            noiseFigures: noiseFigures, scoreVersion: EngagementScoring.version, rowsPerLevel: rowsPerLevel)
     }
 }

@@ -84,16 +84,33 @@ public struct ResultsStore: Sendable {
         try await database.withTenant(tenant, snapshot: true) { connection in
             guard let run = try await runID(connection, environment: environment, pinned: query.runID) else { return nil }
             let filter = Self.filter(environment: environment, run: run, query)
-            let total = try await connection.query("SELECT count(*) FROM account_engagement WHERE \(filter)")[0].decode(Int.self, at: 0)
-            let direction: PostgresQuery = query.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"
+            // Filtered by level only, the total is the run's own count of that level's rows.
+            var total: Int?
+            if query.period == nil, query.accountID == nil {
+                let summary = try await connection.query(
+                    "SELECT summary FROM enrichment_run WHERE environment_id = \(environment) AND run_id = \(run)"
+                ).first(decoding: PostgresJSON<RunSummary>?.self)
+                if let counts = summary??.value.rowsPerLevel {
+                    total = query.level.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+                }
+            }
+            if total == nil {
+                total = try await connection.query("SELECT count(*) FROM account_engagement WHERE \(filter)")[0].decode(Int.self, at: 0)
+            }
+            // Nulls (no email yet…) sort last either way; the score column is never null, so its
+            // plain order lets the (level, score, account) index serve the preview's default order.
+            let nullable = ![.engagementScore, .accountID, .aggregationLevel, .aggregationStartDate].contains(query.sort)
+                && !query.sort.sqlColumn.hasSuffix("_account") && !query.sort.sqlColumn.hasPrefix("contacts_")
+                && !query.sort.sqlColumn.hasPrefix("account_contacts_")
+            let direction = PostgresQuery(unsafeSQL: (query.descending ? "DESC" : "ASC") + (nullable ? (query.descending ? " NULLS LAST" : " NULLS FIRST") : ""))
             let rows = try await connection.query(
                 """
                 SELECT \(Self.columns) FROM account_engagement WHERE \(filter)
-                ORDER BY \(identifier: query.sort.sqlColumn) \(direction), level, period_start, account_id
+                ORDER BY \(PostgresQuery(unsafeSQL: Self.orderColumn(query.sort))) \(direction), account_id, level, period_start
                 LIMIT \(query.limit) OFFSET \(query.offset)
                 """
             ).map(Self.row)
-            return Page(runID: run, total: total, rows: rows)
+            return Page(runID: run, total: total ?? rows.count, rows: rows)
         }
     }
 
@@ -173,6 +190,15 @@ public struct ResultsStore: Sendable {
     struct ComponentValue: Codable, Sendable {
         var input: Double
         var contribution: Double
+    }
+
+    /// The table column to order by (not the text alias the select list gives dates); names from the enum only.
+    static func orderColumn(_ key: EnrichedRow.CodingKeys) -> String {
+        switch key {
+        case .aggregationStartDate: "account_engagement.period_start"
+        case .engagementStartDate: "account_engagement.engagement_start_date"
+        default: key.sqlColumn
+        }
     }
 
     static let columns: PostgresQuery = """

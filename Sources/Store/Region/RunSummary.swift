@@ -18,13 +18,15 @@ public struct RunSummary: Sendable, Codable, Equatable {
     /// Records skipped per noise rule while collecting for this run.
     public var noiseFigures: [String: Int]
     public var scoreVersion: Int
+    /// Rows written per level (`Year`, `Month`, `Week`): the totals the results API pages over.
+    public var rowsPerLevel: [String: Int]?
     /// When the run became current; nil while building.
     public var publishedAt: Date?
 
     public init(
         runID: UUID, asOf: Date, windowStart: Date, enrichedCustomers: Int, emailsProcessed: Int, meetingsProcessed: Int,
         daysOfData: Int, firstActivity: Date?, lastActivity: Date?, noiseFigures: [String: Int], scoreVersion: Int,
-        publishedAt: Date? = nil
+        rowsPerLevel: [String: Int]? = nil, publishedAt: Date? = nil
     ) {
         self.runID = runID
         self.asOf = asOf
@@ -37,6 +39,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         self.lastActivity = lastActivity
         self.noiseFigures = noiseFigures
         self.scoreVersion = scoreVersion
+        self.rowsPerLevel = rowsPerLevel
         self.publishedAt = publishedAt
     }
 }
