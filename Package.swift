@@ -34,6 +34,7 @@ let package = Package(
         ),
         .target(name: "Engagement"),
         .target(name: "Ingest", dependencies: ["Engagement"]),
+        .target(name: "Generator", dependencies: ["Engagement", "Ingest"]),
         .target(
             name: "Store",
             dependencies: [
@@ -58,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI",
+                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI", "Generator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +86,7 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
         .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Ingest", "Engagement"]),
     ],
     swiftLanguageModes: [.v6]
 )
