@@ -21,6 +21,8 @@ public struct ActivityGenerator: Sendable {
     let globalMeetings: Int
     /// Each account's contacts that have an address, the main contact first.
     let people: [[Participant]]
+    /// The selected mailboxes in the `sales@` distribution list (transitively).
+    let salesMailboxes: [Int]
 
     public init(_ organization: SyntheticOrganization) {
         self.organization = organization
@@ -41,6 +43,10 @@ public struct ActivityGenerator: Sendable {
         meetingQuota = Quota.split(
             totalMeetings - globalMeetings, weights: zip(accounts, eligible).map { $1 ? $0.weight : 0 })
         people = accounts.map { account in account.contacts.compactMap { organization.contacts[$0].person } }
+        let directory = organization.directory
+        let sales = directory.groups.first { $0.mail == "sales@\(spec.domain)" }.map { directory.transitiveUsers(of: $0.id) } ?? []
+        let boxes = sales.compactMap(\.mailbox).sorted()
+        salesMailboxes = boxes.isEmpty ? [0] : boxes
     }
 
     /// Accounts first (in order), then the organization-wide chunk.

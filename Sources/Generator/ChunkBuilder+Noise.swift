@@ -1,6 +1,6 @@
 extension ChunkBuilder {
     /// One message about an account that must not count: a newsletter, a notification, an
-    /// out-of-office answer, internal mail, mail to an unselected colleague, or mail with a stranger.
+    /// out-of-office answer, internal mail, mail to a distribution list, or mail with a stranger.
     mutating func noiseEmail(_ index: Int, span: (from: Int, to: Int)) {
         let account = organization.accounts[index]
         let team = account.team.map { organization.mailboxes[$0] }
@@ -34,9 +34,11 @@ extension ChunkBuilder {
                 at: spanTime, zone: Zones.home, subject: "\(account.name): \(topic)", conversation: newConversation(),
                 kind: .internal)
         case 4:
+            // Written to the sales distribution list: its members hold a copy, but no selected address is in the headers.
+            let list = Participant(address: "sales@\(organization.spec.domain)", name: "Sales", role: .colleague)
             _ = emit(
-                from: contact(of: index), to: [rng.pick(organization.colleagues)], at: spanTime, zone: account.timeZone,
-                subject: topic, conversation: newConversation())
+                from: contact(of: index), to: [list], at: spanTime, zone: account.timeZone, subject: topic,
+                conversation: newConversation(), mailboxes: generator.salesMailboxes)
         default:
             let stranger = rng.pick(organization.strangers)
             if rng.chance(0.5) {

@@ -20,7 +20,7 @@ extension ChunkBuilder {
             case 1:
                 _ = emit(
                     from: ceo, to: [allStaff], at: time, zone: Zones.home, subject: "Company update", conversation: newConversation(),
-                    kind: .internal, allMailboxes: true)
+                    kind: .internal, mailboxes: Array(mailboxes.indices))
             case 2:
                 _ = emit(
                     from: rng.pick(organization.strangers), to: [rng.pick(mailboxes)], at: time, zone: "America/Chicago",

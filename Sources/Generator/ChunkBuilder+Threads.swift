@@ -24,12 +24,15 @@ extension ChunkBuilder {
         buildMeetings(index, quota: meetingQuota, span: span)
     }
 
-    /// A partner account for a cross-account thread: the parent or a subsidiary when there is one, else any.
+    /// A partner account for a cross-account thread: the parent when there is one, else any busy account.
+    ///
+    /// Never a stale or inactive account, which must stay without recent activity.
     mutating func partner(of index: Int) -> Int? {
         let accounts = organization.accounts
-        if let parent = accounts[index].parent, !generator.people[parent].isEmpty { return parent }
+        func busy(_ k: Int) -> Bool { (accounts[k].tier == .active || accounts[k].tier == .hot) && !generator.people[k].isEmpty }
+        if let parent = accounts[index].parent, busy(parent) { return parent }
         let other = rng.below(accounts.count)
-        return other != index && !generator.people[other].isEmpty ? other : nil
+        return other != index && busy(other) ? other : nil
     }
 
     /// One contact of the account, the main contact most often.
@@ -89,7 +92,7 @@ extension ChunkBuilder {
                 if let other = ourCopy.first, k > 0, rng.chance(0.15) { from = other }
                 to = [theirLead]
                 cc = ([ourLead] + ourCopy).filter { $0 != from } + theirCopy
-                if team.count > 1, rng.chance(0.02) {
+                if from.isSelected, team.count > 1, rng.chance(0.02) {
                     let hidden = rng.pick(team)
                     if hidden != from, !cc.contains(hidden) { bcc.append(hidden) }
                 }

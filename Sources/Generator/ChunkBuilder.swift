@@ -81,13 +81,13 @@ struct ChunkBuilder {
     mutating func emit(
         from: Participant, to: [Participant], cc: [Participant] = [], bcc: [Participant] = [], at sentAt: Int, zone: String,
         subject: String, conversation: UInt64, kind: GeneratedEmail.Kind = .conversation, inReplyTo: String? = nil,
-        references: [String] = [], withoutMessageID: Bool = false, allMailboxes: Bool = false
+        references: [String] = [], withoutMessageID: Bool = false, mailboxes delivered: [Int]? = nil
     ) -> GeneratedEmail {
-        let expectation = IntendedOutcome.email(
+        let expectation = OutcomeRules.email(
             from: from, recipients: to + cc + bcc, kind: kind, sentAt: sentAt, windowStart: windowStart, asOf: asOf)
         var mailboxes: [Int] = []
-        if allMailboxes {
-            mailboxes = Array(organization.mailboxes.indices)
+        if let delivered {
+            mailboxes = delivered
         } else {
             for person in [from] + to + cc + bcc {
                 if let index = person.mailboxIndex, !mailboxes.contains(index) { mailboxes.append(index) }
@@ -119,7 +119,7 @@ struct ChunkBuilder {
                     moved = true
                 }
             }
-            let expectation = IntendedOutcome.meeting(
+            let expectation = OutcomeRules.meeting(
                 organizer: event.organizer, attendees: event.attendees, cancelled: cancelled, start: start,
                 windowStart: windowStart, asOf: asOf)
             occurrences.append(GeneratedOccurrence(

@@ -33,7 +33,7 @@ public struct GeneratedEmail: Sendable {
     /// The conversation (thread) number, unique in the organization.
     public var conversation: UInt64
     public var kind: Kind
-    public var expectation: Expectation
+    public var expectation: ExpectedOutcome
     /// The selected mailboxes holding a copy (sender and recipients), ascending.
     public var mailboxes: [Int]
 

@@ -8,5 +8,5 @@ public struct GeneratedOccurrence: Sendable, Hashable {
     public var cancelled: Bool
     /// Moved from its original time by an override (RECURRENCE-ID).
     public var moved: Bool
-    public var expectation: Expectation
+    public var expectation: ExpectedOutcome
 }

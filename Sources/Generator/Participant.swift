@@ -26,24 +26,24 @@ public struct Participant: Sendable, Hashable {
         self.isRoom = isRoom
     }
 
-    var isSelected: Bool {
+    public var isSelected: Bool {
         if case .selected = role { return true }
         return false
     }
 
-    var isInternal: Bool {
+    public var isInternal: Bool {
         switch role {
         case .selected, .colleague: return true
         default: return false
         }
     }
 
-    var accountIndex: Int? {
+    public var accountIndex: Int? {
         if case .account(let index) = role { return index }
         return nil
     }
 
-    var mailboxIndex: Int? {
+    public var mailboxIndex: Int? {
         if case .selected(let index) = role { return index }
         return nil
     }

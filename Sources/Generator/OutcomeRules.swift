@@ -1,15 +1,15 @@
 import Engagement
 
-/// Works out an `Expectation` from the roles the generator gave the participants, following docs/matching.md.
+/// Works out an `ExpectedOutcome` from the roles the generator gave the participants, following docs/matching.md.
 ///
 /// This restates the documented rules on the generator's own knowledge of who
 /// is who (never on addresses); the tests hold it equal to the production
 /// classifier, so a difference means the rules or the generator changed.
-enum IntendedOutcome {
+enum OutcomeRules {
     /// The importer's window test first, then the email rules in precedence order (no exclusion lists).
     static func email(
         from: Participant, recipients: [Participant], kind: GeneratedEmail.Kind, sentAt: Int, windowStart: Int, asOf: Int
-    ) -> Expectation {
+    ) -> ExpectedOutcome {
         if sentAt < windowStart || sentAt > asOf { return .outsideWindow }
         switch kind {
         case .autoReply: return .skipped(.autoSubmitted)
@@ -43,7 +43,7 @@ enum IntendedOutcome {
     static func meeting(
         organizer: Participant, attendees: [GeneratedAttendee], cancelled: Bool, start: Int, windowStart: Int, asOf: Int,
         maximumAttendees: Int = 50
-    ) -> Expectation {
+    ) -> ExpectedOutcome {
         if start < windowStart || start > asOf { return .outsideWindow }
         if cancelled { return .skipped(.cancelledMeeting) }
         var invitees: [GeneratedAttendee] = []

@@ -6,7 +6,7 @@ import Engagement
 /// noise the generator put in, following docs/matching.md; the tests check it
 /// against the production classifier, and the manifest's expected figures are
 /// sums of it.
-public enum Expectation: Sendable, Hashable {
+public enum ExpectedOutcome: Sendable, Hashable {
     /// Counted for each of these accounts, in this direction.
     case counted([AccountCount])
     /// Left out by a noise rule.
