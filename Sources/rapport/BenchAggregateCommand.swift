@@ -22,12 +22,12 @@ struct AggregateBench: AsyncParsableCommand {
     @Option(help: "Runs of each side; the fastest is reported.") var repeats = 1
 
     func run() async throws {
-        let region = try await BenchRegion.start()
+        let region = try await BenchRegion.start(explain: size.explainLog != nil)
         do {
             try await measure(region)
-            await region.shutdown()
+            await region.shutdown(keepLog: size.explainLog)
         } catch {
-            await region.shutdown()
+            await region.shutdown(keepLog: size.explainLog)
             throw error
         }
     }

@@ -19,12 +19,12 @@ struct ImportBench: AsyncParsableCommand {
     @OptionGroup var size: BenchSize
 
     func run() async throws {
-        let region = try await BenchRegion.start()
+        let region = try await BenchRegion.start(explain: size.explainLog != nil)
         do {
             try await measure(region)
-            await region.shutdown()
+            await region.shutdown(keepLog: size.explainLog)
         } catch {
-            await region.shutdown()
+            await region.shutdown(keepLog: size.explainLog)
             throw error
         }
     }
@@ -90,6 +90,7 @@ struct BenchSize: ParsableArguments {
     @Option(help: "Contacts in total.") var contacts = 250_000
     @Option(help: "Selected mailboxes.") var mailboxes = 1_000
     @Option(help: "The generator's seed.") var seed: UInt64 = 1
+    @Option(help: "Log the plans of statements slower than 1 s (auto_explain) and copy the server log here.") var explainLog: String?
 
     /// A fixed as-of time, so runs are comparable: 2026-11-29T00:00:00Z.
     var asOf: Date { Date(timeIntervalSince1970: 1_795_910_400) }

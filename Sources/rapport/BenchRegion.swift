@@ -23,7 +23,8 @@ struct BenchRegion {
     let environment = UUID(uuidString: "00000000-0000-4000-8000-00000000be02")!
     let hasher: AddressHasher
 
-    static func start() async throws -> BenchRegion {
+    /// - Parameter explain: log the plan (with timings) of every statement slower than 1 s to the server log.
+    static func start(explain: Bool = false) async throws -> BenchRegion {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let cluster = try LocalCluster(dataDirectory: folder.appendingPathComponent("cluster"))
@@ -31,6 +32,18 @@ struct BenchRegion {
         try cluster.start()
         try await cluster.createDatabases(["bench_region"])
         let url = cluster.connectionString(database: "bench_region")
+        if explain {
+            let admin = try await PostgresConnection.connect(url)
+            try await admin.execute("LOAD 'auto_explain'")
+            for setting in [
+                "session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = '1s'", "auto_explain.log_analyze = on",
+                "auto_explain.log_buffers = on", "auto_explain.log_nested_statements = on", "log_min_duration_statement = 1000",
+            ] {
+                try await admin.execute(PostgresQuery(unsafeSQL: "ALTER SYSTEM SET \(setting)"))
+            }
+            try await admin.execute("SELECT pg_reload_conf()")
+            await admin.close()
+        }
         let connection = try await PostgresConnection.connect(url)
         let sql = try SchemaMigrations.locateSQLFolder()
         var quiet = Logger(label: "rapport.bench")
@@ -53,8 +66,13 @@ struct BenchRegion {
         self.hasher = hasher
     }
 
-    func shutdown() async {
+    /// Stops the cluster and removes its folder; `keepLog` receives a copy of the server log first.
+    func shutdown(keepLog: String? = nil) async {
         await database.pool.shutdown()
+        if let keepLog {
+            try? FileManager.default.removeItem(atPath: keepLog)
+            try? FileManager.default.copyItem(at: cluster.dataDirectory.appendingPathComponent("server.log"), to: URL(fileURLWithPath: keepLog))
+        }
         try? cluster.stop(immediate: true)
         try? FileManager.default.removeItem(at: folder)
     }
