@@ -102,6 +102,7 @@ struct BenchSize: ParsableArguments {
 
     func printHeader(_ title: String) {
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
-        print("\(title): throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)")
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        print("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)")
     }
 }
