@@ -22,7 +22,7 @@ struct AggregateBench: AsyncParsableCommand {
     @Option(help: "Runs of each side; the fastest is reported.") var repeats = 1
 
     func run() async throws {
-        let region = try await BenchRegion.start(explain: size.explainLog != nil)
+        let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
         do {
             try await measure(region)
             await region.shutdown(keepLog: size.explainLog)

@@ -19,7 +19,7 @@ struct ImportBench: AsyncParsableCommand {
     @OptionGroup var size: BenchSize
 
     func run() async throws {
-        let region = try await BenchRegion.start(explain: size.explainLog != nil)
+        let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
         do {
             try await measure(region)
             await region.shutdown(keepLog: size.explainLog)
@@ -90,6 +90,8 @@ struct BenchSize: ParsableArguments {
     @Option(help: "Contacts in total.") var contacts = 250_000
     @Option(help: "Selected mailboxes.") var mailboxes = 1_000
     @Option(help: "The generator's seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("pg-setting"), help: "A server setting name=value for the throwaway cluster (repeat), e.g. work_mem=64MB.")
+    var settings: [String] = []
     @Option(help: "Log the plans of statements slower than 1 s (auto_explain) and copy the server log here.") var explainLog: String?
 
     /// A fixed as-of time, so runs are comparable: 2026-11-29T00:00:00Z.
@@ -103,6 +105,6 @@ struct BenchSize: ParsableArguments {
     func printHeader(_ title: String) {
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
-        print("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)")
+        print("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)\(settings.isEmpty ? "" : "; " + settings.joined(separator: ", "))")
     }
 }

@@ -23,8 +23,10 @@ struct BenchRegion {
     let environment = UUID(uuidString: "00000000-0000-4000-8000-00000000be02")!
     let hasher: AddressHasher
 
-    /// - Parameter explain: log the plan (with timings) of every statement slower than 1 s to the server log.
-    static func start(explain: Bool = false) async throws -> BenchRegion {
+    /// - Parameters:
+    ///   - explain: log the plan (with timings) of every statement slower than 1 s to the server log.
+    ///   - settings: server settings (`name=value`) applied with ALTER SYSTEM before any work (after `explain`'s, so they can override them).
+    static func start(explain: Bool = false, settings: [String] = []) async throws -> BenchRegion {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let cluster = try LocalCluster(dataDirectory: folder.appendingPathComponent("cluster"))
@@ -40,6 +42,23 @@ struct BenchRegion {
                 "auto_explain.log_buffers = on", "auto_explain.log_nested_statements = on", "log_min_duration_statement = 1000",
             ] {
                 try await admin.execute(PostgresQuery(unsafeSQL: "ALTER SYSTEM SET \(setting)"))
+            }
+            try await admin.execute("SELECT pg_reload_conf()")
+            await admin.close()
+        }
+        if !settings.isEmpty {
+            let admin = try await PostgresConnection.connect(url)
+            try await admin.execute("LOAD 'auto_explain'")
+            for setting in settings {
+                // ALTER SYSTEM takes no binds: both parts are checked to be plain words.
+                func plain(_ text: Substring) -> Bool {
+                    !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+                }
+                guard let equals = setting.firstIndex(of: "="), plain(setting[..<equals]),
+                    plain(setting[setting.index(after: equals)...])
+                else { throw BenchError("--pg-setting takes name=value (letters, digits, _ . -), not \(setting)") }
+                try await admin.execute(PostgresQuery(
+                    unsafeSQL: "ALTER SYSTEM SET \(setting[..<equals]) = '\(setting[setting.index(after: equals)...])'"))
             }
             try await admin.execute("SELECT pg_reload_conf()")
             await admin.close()
