@@ -41,7 +41,7 @@ struct AggregateBench: AsyncParsableCommand {
                 "SELECT (SELECT count(*) FROM email_signal), (SELECT count(*) FROM meeting_signal), (SELECT count(DISTINCT account_id) FROM email_signal)"
             )[0].decode((Int, Int, Int).self)
         }
-        print("stored: \(signals.0) email signals, \(signals.1) meeting signals, \(signals.2) accounts with email")
+        printLine("stored: \(signals.0) email signals, \(signals.1) meeting signals, \(signals.2) accounts with email")
         // Warm the cache the same way for both sides.
         try await region.database.withTenant(region.tenant) { connection in
             try await connection.execute("SELECT count(*) FROM email_signal")
@@ -51,6 +51,7 @@ struct AggregateBench: AsyncParsableCommand {
         var baselineBest = Double.infinity
         var rapportBest = Double.infinity
         var rows = 0
+        BenchMemory.trimHeap()
         BenchMemory.resetPeak()
         let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
         for _ in 0..<max(1, repeats) {
@@ -78,13 +79,13 @@ struct AggregateBench: AsyncParsableCommand {
             ).map { try $0.decode((String, Int).self) }
         }
         let peak = BenchMemory.peakResident()
-        print(String(format: "baseline  GROUP BY per level (Year, Month, Week) of email and meeting counts, %d rows: %.2f s", rows, baselineBest))
+        printLine(String(format: "baseline  GROUP BY per level (Year, Month, Week) of email and meeting counts, %d rows: %.2f s", rows, baselineBest))
         let levels = published.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-        print(String(format: "Rapport   EnrichmentAggregator.aggregate + publish: %.2f s", rapportBest)
+        printLine(String(format: "Rapport   EnrichmentAggregator.aggregate + publish: %.2f s", rapportBest)
             + " (rows: \(levels); \(summary?.enrichedCustomers ?? 0) enriched customers)")
-        print(String(format: "ratio     %.2f× the baseline's time (goal ≤ 2×)", rapportBest / baselineBest))
-        print("memory    PostgreSQL, Rapport's run: peak Σ PSS \(BenchMemory.mebibytes(rapportSampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(rapportSampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(rapportSampler.peakClusterAnonymous)); baseline: Σ PSS \(BenchMemory.mebibytes(baselineSampler.0)), Σ RSS \(BenchMemory.mebibytes(baselineSampler.1)), Σ anonymous \(BenchMemory.mebibytes(baselineSampler.2))")
-        print("          Rapport: peak RSS \(BenchMemory.mebibytes(peak)) (VmHWM since the timed part began)")
+        printLine(String(format: "ratio     %.2f× the baseline's time (goal ≤ 2×)", rapportBest / baselineBest))
+        printLine("memory    PostgreSQL, Rapport's run: peak Σ PSS \(BenchMemory.mebibytes(rapportSampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(rapportSampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(rapportSampler.peakClusterAnonymous)); baseline: Σ PSS \(BenchMemory.mebibytes(baselineSampler.0)), Σ RSS \(BenchMemory.mebibytes(baselineSampler.1)), Σ anonymous \(BenchMemory.mebibytes(baselineSampler.2))")
+        printLine("          Rapport: peak RSS \(BenchMemory.mebibytes(peak)) (VmHWM since the timed part began)")
     }
 
     /// Generates the organization and imports it straight from the generator (no files); not timed.
@@ -92,7 +93,7 @@ struct AggregateBench: AsyncParsableCommand {
         var clock = ContinuousClock.now
         let organization = SyntheticOrganization(size.spec)
         _ = try await region.loadCustomerData(organization)
-        print(String(format: "generated and loaded %d accounts, %d contacts in %.1f s (not timed)", organization.accounts.count,
+        printLine(String(format: "generated and loaded %d accounts, %d contacts in %.1f s (not timed)", organization.accounts.count,
                      organization.contacts.count, (ContinuousClock.now - clock).seconds))
         clock = ContinuousClock.now
         let generator = ActivityGenerator(organization)
@@ -100,7 +101,7 @@ struct AggregateBench: AsyncParsableCommand {
             consume in
             for await record in generator.records { try await consume(record) }
         }
-        print(String(format: "imported %d records from the generator in %.1f s (not timed)", report.recordsRead, (ContinuousClock.now - clock).seconds))
+        printLine(String(format: "imported %d records from the generator in %.1f s (not timed)", report.recordsRead, (ContinuousClock.now - clock).seconds))
         try await region.database.withTenant(region.tenant) { connection in
             try await connection.execute("ANALYZE email_signal")
             try await connection.execute("ANALYZE meeting_signal")

@@ -34,6 +34,7 @@ struct ImportBench: AsyncParsableCommand {
         let ndjson = region.folder.appendingPathComponent("activity.ndjson")
         let (scope, written, accountCount) = try await prepare(region, ndjson: ndjson)
 
+        BenchMemory.trimHeap()
         BenchMemory.resetPeak()
         let before = BenchMemory.resident()
         let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
@@ -45,10 +46,10 @@ struct ImportBench: AsyncParsableCommand {
         guard report.recordsRead == written else { throw BenchError("imported \(report.recordsRead) records, wrote \(written)") }
         try? FileManager.default.removeItem(at: ndjson)
         let rate = Double(written) / seconds
-        print(String(
+        printLine(String(
             format: "Rapport   ActivityImporter.importRecords ← NDJSONParser: %d records in %.1f s = %.0f records/s",
             written, seconds, rate))
-        print("          stored \(report.emailSignalsStored) email and \(report.meetingSignalsStored) meeting signals for \(report.accountsMatched) accounts; \(report.outsideWindow) outside the window; skipped \(report.skipped.values.reduce(0, +))")
+        printLine("          stored \(report.emailSignalsStored) email and \(report.meetingSignalsStored) meeting signals for \(report.accountsMatched) accounts; \(report.outsideWindow) outside the window; skipped \(report.skipped.values.reduce(0, +))")
 
         let tsv = region.folder.appendingPathComponent("baseline.tsv")
         let tsvBytes = try BenchCopyBaseline.writeTSV(
@@ -56,27 +57,27 @@ struct ImportBench: AsyncParsableCommand {
         let psqlSeconds = try await BenchCopyBaseline.run(url: region.url, tsv: tsv)
         try? FileManager.default.removeItem(at: tsv)
         let psqlRate = Double(written) / psqlSeconds
-        print(String(
+        printLine(String(
             format: "baseline  psql \\copy, TSV of %d rows (%.0f MB) into email_signal's columns and indexes: %.1f s = %.0f rows/s",
             written, Double(tsvBytes) / 1e6, psqlSeconds, psqlRate))
-        print(String(format: "ratio     %.2f× psql's rate (goal ≥ 0.50×)", rate / psqlRate))
-        print("memory    Rapport: RSS before \(BenchMemory.mebibytes(before)), peak during the import \(BenchMemory.mebibytes(peak)) (VmHWM, reset before it); RSS over the import \(sampler.selfProfile)")
-        print("          PostgreSQL during the import: peak Σ PSS \(BenchMemory.mebibytes(sampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(sampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(sampler.peakClusterAnonymous))")
+        printLine(String(format: "ratio     %.2f× psql's rate (goal ≥ 0.50×)", rate / psqlRate))
+        printLine("memory    Rapport: RSS before \(BenchMemory.mebibytes(before)), peak during the import \(BenchMemory.mebibytes(peak)) (VmHWM, reset before it); RSS over the import \(sampler.selfProfile)")
+        printLine("          PostgreSQL during the import: peak Σ PSS \(BenchMemory.mebibytes(sampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(sampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(sampler.peakClusterAnonymous))")
     }
 
     /// Generates the organization, loads its customer data and writes its NDJSON; none of it timed.
     func prepare(_ region: BenchRegion, ndjson: URL) async throws -> (ActivityImporter.Scope, Int, Int) {
         var clock = ContinuousClock.now
         let organization = SyntheticOrganization(size.spec)
-        print(String(format: "generated %d accounts, %d contacts, %d mailboxes in %.1f s", organization.accounts.count,
+        printLine(String(format: "generated %d accounts, %d contacts, %d mailboxes in %.1f s", organization.accounts.count,
                      organization.contacts.count, organization.mailboxes.count, (ContinuousClock.now - clock).seconds))
         clock = ContinuousClock.now
         let counts = try await region.loadCustomerData(organization)
-        print(String(format: "customer data: %d accounts, %d contacts, %d contact addresses replaced in %.1f s (not timed)",
+        printLine(String(format: "customer data: %d accounts, %d contacts, %d contact addresses replaced in %.1f s (not timed)",
                      counts.accounts, counts.contacts, counts.contactEmails, (ContinuousClock.now - clock).seconds))
         clock = ContinuousClock.now
         let (records, bytes) = try BenchRegion.writeNDJSON(ActivityGenerator(organization), to: ndjson)
-        print(String(format: "NDJSON: %d records, %.0f MB, written in %.1f s (not timed)", records, Double(bytes) / 1e6,
+        printLine(String(format: "NDJSON: %d records, %.0f MB, written in %.1f s (not timed)", records, Double(bytes) / 1e6,
                      (ContinuousClock.now - clock).seconds))
         return (region.scope(organization), records, organization.accounts.count)
     }
@@ -105,6 +106,6 @@ struct BenchSize: ParsableArguments {
     func printHeader(_ title: String) {
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
-        print("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)\(settings.isEmpty ? "" : "; " + settings.joined(separator: ", "))")
+        printLine("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)\(settings.isEmpty ? "" : "; " + settings.joined(separator: ", "))")
     }
 }

@@ -25,6 +25,11 @@ enum BenchMemory {
     /// This process's resident set size now (VmRSS).
     static func resident() -> Int { field("VmRSS", in: status()) ?? 0 }
 
+    /// Hands freed heap back to the system (glibc keeps it otherwise), so RSS shows what is still in use.
+    static func trimHeap() {
+        _ = glibcMallocTrim(0)
+    }
+
     /// Resets this process's VmHWM to its current RSS (`/proc/self/clear_refs` = 5), so a later peak is the phase's own.
     @discardableResult
     static func resetPeak() -> Bool {
@@ -143,3 +148,7 @@ final class MemorySampler: @unchecked Sendable {
         }
     }
 }
+
+/// glibc's `malloc_trim`, which the Glibc module does not export.
+@_silgen_name("malloc_trim")
+func glibcMallocTrim(_ pad: Int) -> Int32

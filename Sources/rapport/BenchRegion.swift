@@ -32,6 +32,16 @@ struct BenchRegion {
         let cluster = try LocalCluster(dataDirectory: folder.appendingPathComponent("cluster"))
         try cluster.initialize(durability: .throwaway)
         try cluster.start()
+        do {
+            return try await prepare(cluster: cluster, folder: folder, explain: explain, settings: settings)
+        } catch {
+            try? cluster.stop(immediate: true)
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+    }
+
+    private static func prepare(cluster: LocalCluster, folder: URL, explain: Bool, settings: [String]) async throws -> BenchRegion {
         try await cluster.createDatabases(["bench_region"])
         let url = cluster.connectionString(database: "bench_region")
         if explain {
@@ -158,4 +168,10 @@ final class ProblemCount: @unchecked Sendable {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Prints a line of a benchmark's report and flushes it, so progress shows when the output goes to a file.
+func printLine(_ line: String) {
+    print(line)
+    fflush(nil)
 }
