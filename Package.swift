@@ -37,6 +37,7 @@ let package = Package(
         ),
         .target(name: "Engagement"),
         .target(name: "Ingest", dependencies: ["Engagement"]),
+        .target(name: "Generator", dependencies: ["Engagement", "Ingest"]),
         .target(
             name: "Store",
             dependencies: [
@@ -71,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI", "Worker",
+                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI", "Worker", "Generator",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -116,6 +117,7 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
         .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Ingest", "Engagement"]),
     ],
     swiftLanguageModes: [.v6]
 )

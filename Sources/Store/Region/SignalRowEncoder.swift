@@ -5,9 +5,14 @@ import Postgres
 /// Encodes signals as COPY rows of `staging_signal`, every identifier replaced by its keyed hash.
 ///
 /// Person keys are memoized: the same few thousand addresses recur in millions of messages.
+/// Message and conversation keys recur only in the replies that follow soon after, so
+/// their memo is small and starts over when full: memory stays flat however many
+/// messages pass.
 final class SignalRowEncoder: @unchecked Sendable {
     private let hasher: AddressHasher
     private var keys: [String: Int64] = [:]
+    private var recentMessages: [String: Int64] = [:]
+    static let recentMessageLimit = 100_000
     private var row: [UInt8] = []
 
     init(hasher: AddressHasher, tenant: UUID, environment: UUID) {
@@ -19,6 +24,20 @@ final class SignalRowEncoder: @unchecked Sendable {
         if let known = keys[identifier] { return known }
         let value = hasher.key(identifier)
         if keys.count < 2_000_000 { keys[identifier] = value }
+        return value
+    }
+
+    /// The key of a message id, remembered for the replies that follow.
+    func messageKey(_ id: String) -> Int64 {
+        recentKey("message:" + id)
+    }
+
+    /// A key remembered in the small memo of message and conversation ids, which starts over when full.
+    private func recentKey(_ identifier: String) -> Int64 {
+        if let known = recentMessages[identifier] { return known }
+        let value = hasher.key(identifier)
+        if recentMessages.count >= Self.recentMessageLimit { recentMessages.removeAll(keepingCapacity: true) }
+        recentMessages[identifier] = value
         return value
     }
 
@@ -34,7 +53,7 @@ final class SignalRowEncoder: @unchecked Sendable {
         row.removeAll(keepingCapacity: true)
         true.appendCopyText(to: &row)
         tab()
-        key("message:" + signal.messageKey).appendCopyText(to: &row)
+        messageKey(signal.messageKey).appendCopyText(to: &row)
         tab()
         signal.accountID.appendCopyText(to: &row)
         tab()
@@ -48,9 +67,9 @@ final class SignalRowEncoder: @unchecked Sendable {
         tab()
         appendKeys(signal.accountParticipants.map { key("person:" + $0) })
         tab()
-        appendKeys(signal.repliesTo.map { key("message:" + $0) })
+        appendKeys(signal.repliesTo.map(messageKey))
         tab()
-        signal.conversationID.map { key("conversation:" + $0) }.appendCopyText(to: &row)
+        signal.conversationID.map { recentKey("conversation:" + $0) }.appendCopyText(to: &row)
         tab()
         appendKeys(domainKeys(signal.internalParticipants + signal.accountParticipants))
         row.append(UInt8(ascii: "\n"))
@@ -61,7 +80,7 @@ final class SignalRowEncoder: @unchecked Sendable {
         row.removeAll(keepingCapacity: true)
         false.appendCopyText(to: &row)
         tab()
-        key("occurrence:" + signal.occurrenceKey).appendCopyText(to: &row)
+        hasher.key("occurrence:" + signal.occurrenceKey).appendCopyText(to: &row)
         tab()
         signal.accountID.appendCopyText(to: &row)
         tab()

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Engagement
+import Foundation
+import Generator
+import Postgres
+import Store
+
+/// `rapport bench aggregate`: EnrichmentAggregator (Year, Month, Week, score, publish) beside bare GROUP BY counts.
+struct AggregateBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aggregate",
+        abstract: "Aggregate, score and publish generated activity vs bare SQL counts per level on the same tables.",
+        discussion: """
+            Starts a throwaway cluster (fsync off) with a migrated region database and imports a generated organization \
+            (streamed from the generator, not timed). Then times the baseline, one GROUP BY per level (Year, Month, Week) \
+            of the per-account email and meeting counts, written to temporary tables, and \
+            `EnrichmentAggregator.aggregate` + `publish`. Prints both, the ratio (goal ≤ 2×), and the peak memory of \
+            PostgreSQL's processes and of Rapport.
+            """)
+
+    @OptionGroup var size: BenchSize
+    @Option(help: "Runs of each side; the fastest is reported.") var repeats = 1
+
+    func run() async throws {
+        let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
+        do {
+            try await measure(region)
+            await region.shutdown(keepLog: size.explainLog)
+        } catch {
+            await region.shutdown(keepLog: size.explainLog)
+            throw error
+        }
+    }
+
+    func measure(_ region: BenchRegion) async throws {
+        size.printHeader("Aggregate benchmark")
+        let asOf = size.asOf
+        try await load(region)
+        let signals = try await region.database.withTenant(region.tenant) { connection in
+            try await connection.query(
+                "SELECT (SELECT count(*) FROM email_signal), (SELECT count(*) FROM meeting_signal), (SELECT count(DISTINCT account_id) FROM email_signal)"
+            )[0].decode((Int, Int, Int).self)
+        }
+        printLine("stored: \(signals.0) email signals, \(signals.1) meeting signals, \(signals.2) accounts with email")
+        // Warm the cache the same way for both sides.
+        try await region.database.withTenant(region.tenant) { connection in
+            try await connection.execute("SELECT count(*) FROM email_signal")
+            try await connection.execute("SELECT count(*) FROM meeting_signal")
+        }
+
+        var baselineBest = Double.infinity
+        var rapportBest = Double.infinity
+        var rows = 0
+        BenchMemory.trimHeap()
+        BenchMemory.resetPeak()
+        let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        for _ in 0..<max(1, repeats) {
+            let started = ContinuousClock.now
+            rows = try await baseline(region, asOf: asOf)
+            baselineBest = min(baselineBest, (ContinuousClock.now - started).seconds)
+        }
+        let baselineSampler = (sampler.peakClusterPSS, sampler.peakClusterRSS, sampler.peakClusterAnonymous)
+        sampler.stop()
+
+        let aggregator = EnrichmentAggregator(database: region.database)
+        var summary: RunSummary?
+        let rapportSampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        for _ in 0..<max(1, repeats) {
+            let run = EnrichmentAggregator.RunSpec(tenant: region.tenant, environment: region.environment, asOf: asOf, weights: .defaults)
+            let started = ContinuousClock.now
+            summary = try await aggregator.aggregate(run)
+            try await aggregator.publish(tenant: region.tenant, environment: region.environment, runID: run.runID, at: asOf)
+            rapportBest = min(rapportBest, (ContinuousClock.now - started).seconds)
+        }
+        rapportSampler.stop()
+        let published = try await region.database.withTenant(region.tenant) { connection in
+            try await connection.query(
+                "SELECT level, count(*) FROM account_engagement WHERE environment_id = \(region.environment) GROUP BY level ORDER BY level"
+            ).map { try $0.decode((String, Int).self) }
+        }
+        let peak = BenchMemory.peakResident()
+        printLine(String(format: "baseline  GROUP BY per level (Year, Month, Week) of email and meeting counts, %d rows: %.2f s", rows, baselineBest))
+        let levels = published.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+        printLine(String(format: "Rapport   EnrichmentAggregator.aggregate + publish: %.2f s", rapportBest)
+            + " (rows: \(levels); \(summary?.enrichedCustomers ?? 0) enriched customers)")
+        printLine(String(format: "ratio     %.2f× the baseline's time (goal ≤ 2×)", rapportBest / baselineBest))
+        printLine("memory    PostgreSQL, Rapport's run: peak Σ PSS \(BenchMemory.mebibytes(rapportSampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(rapportSampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(rapportSampler.peakClusterAnonymous)); baseline: Σ PSS \(BenchMemory.mebibytes(baselineSampler.0)), Σ RSS \(BenchMemory.mebibytes(baselineSampler.1)), Σ anonymous \(BenchMemory.mebibytes(baselineSampler.2))")
+        printLine("          Rapport: peak RSS \(BenchMemory.mebibytes(peak)) (VmHWM since the timed part began)")
+    }
+
+    /// Generates the organization and imports it straight from the generator (no files); not timed.
+    func load(_ region: BenchRegion) async throws {
+        var clock = ContinuousClock.now
+        let organization = SyntheticOrganization(size.spec)
+        _ = try await region.loadCustomerData(organization)
+        printLine(String(format: "generated and loaded %d accounts, %d contacts in %.1f s (not timed)", organization.accounts.count,
+                     organization.contacts.count, (ContinuousClock.now - clock).seconds))
+        clock = ContinuousClock.now
+        let generator = ActivityGenerator(organization)
+        let report = try await ActivityImporter(database: region.database, hasher: region.hasher).importRecords(region.scope(organization)) {
+            consume in
+            for await record in generator.records { try await consume(record) }
+        }
+        printLine(String(format: "imported %d records from the generator in %.1f s (not timed)", report.recordsRead, (ContinuousClock.now - clock).seconds))
+        try await region.database.withTenant(region.tenant) { connection in
+            try await connection.execute("ANALYZE email_signal")
+            try await connection.execute("ANALYZE meeting_signal")
+        }
+    }
+
+    /// The same per-account counts as bare SQL: one GROUP BY per level and table, into temporary tables; returns the rows.
+    func baseline(_ region: BenchRegion, asOf: Date) async throws -> Int {
+        let environment = region.environment
+        let windowStart = asOf.addingTimeInterval(-365 * 86_400)
+        return try await region.database.withTenant(region.tenant) { connection in
+            var rows = 0
+            for (name, period) in [("year", nil), ("month", "month"), ("week", "week")] as [(String, String?)] {
+                let emailKey = period.map { PostgresQuery(unsafeSQL: ", date_trunc('\($0)', sent_at) AS period") } ?? ""
+                let meetingKey = period.map { PostgresQuery(unsafeSQL: ", date_trunc('\($0)', starts_at) AS period") } ?? ""
+                let groupKey: PostgresQuery = period == nil ? "" : ", 2"
+                rows += try await connection.execute(
+                    """
+                    CREATE TEMPORARY TABLE \(identifier: "baseline_email_" + name) ON COMMIT DROP AS
+                    SELECT account_id\(emailKey), count(*) FILTER (WHERE to_account) AS emails_to,
+                           count(*) FILTER (WHERE NOT to_account) AS emails_from, max(sent_at) AS last_email
+                    FROM email_signal WHERE environment_id = \(environment) AND sent_at >= \(windowStart) AND sent_at <= \(asOf)
+                    GROUP BY account_id\(groupKey)
+                    """)
+                rows += try await connection.execute(
+                    """
+                    CREATE TEMPORARY TABLE \(identifier: "baseline_meeting_" + name) ON COMMIT DROP AS
+                    SELECT account_id\(meetingKey), count(*) FILTER (WHERE to_account) AS meetings_to,
+                           count(*) FILTER (WHERE NOT to_account) AS meetings_from,
+                           sum(extract(epoch FROM ends_at - starts_at) / 60) AS minutes, max(starts_at) AS last_meeting
+                    FROM meeting_signal WHERE environment_id = \(environment) AND starts_at >= \(windowStart) AND starts_at <= \(asOf)
+                    GROUP BY account_id\(groupKey)
+                    """)
+            }
+            return rows
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Engagement
+import Foundation
+import Generator
+import Store
+
+/// `rapport bench import`: ActivityImporter fed from an NDJSON file, beside psql `\copy` of as many rows.
+struct ImportBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import generated NDJSON through ActivityImporter vs psql \\copy of a TSV of as many rows.",
+        discussion: """
+            Starts a throwaway cluster (fsync off) with a migrated region database, loads a generated organization's \
+            customer data, writes its activity as NDJSON (not timed), then times `ActivityImporter.importRecords` fed by \
+            the production NDJSON reader, and psql \\copy of a TSV with the same number of rows into a table of \
+            email_signal's columns and indexes. Prints both rates, the ratio (goal ≥ 0.5×) and the peak memory.
+            """)
+
+    @OptionGroup var size: BenchSize
+
+    func run() async throws {
+        let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
+        do {
+            try await measure(region)
+            await region.shutdown(keepLog: size.explainLog)
+        } catch {
+            await region.shutdown(keepLog: size.explainLog)
+            throw error
+        }
+    }
+
+    func measure(_ region: BenchRegion) async throws {
+        size.printHeader("Import benchmark")
+        let ndjson = region.folder.appendingPathComponent("activity.ndjson")
+        let (scope, written, accountCount) = try await prepare(region, ndjson: ndjson)
+
+        BenchMemory.trimHeap()
+        BenchMemory.resetPeak()
+        let before = BenchMemory.resident()
+        let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        let started = ContinuousClock.now
+        let report = try await region.importFile(ndjson, scope: scope)
+        let seconds = (ContinuousClock.now - started).seconds
+        sampler.stop()
+        let peak = BenchMemory.peakResident()
+        guard report.recordsRead == written else { throw BenchError("imported \(report.recordsRead) records, wrote \(written)") }
+        try? FileManager.default.removeItem(at: ndjson)
+        let rate = Double(written) / seconds
+        printLine(String(
+            format: "Rapport   ActivityImporter.importRecords ← NDJSONParser: %d records in %.1f s = %.0f records/s",
+            written, seconds, rate))
+        printLine("          stored \(report.emailSignalsStored) email and \(report.meetingSignalsStored) meeting signals for \(report.accountsMatched) accounts; \(report.outsideWindow) outside the window; skipped \(report.skipped.values.reduce(0, +))")
+
+        let tsv = region.folder.appendingPathComponent("baseline.tsv")
+        let tsvBytes = try BenchCopyBaseline.writeTSV(
+            rows: written, accounts: accountCount, to: tsv, tenant: region.tenant, environment: region.environment, asOf: size.asOf)
+        let psqlSeconds = try await BenchCopyBaseline.run(url: region.url, tsv: tsv)
+        try? FileManager.default.removeItem(at: tsv)
+        let psqlRate = Double(written) / psqlSeconds
+        printLine(String(
+            format: "baseline  psql \\copy, TSV of %d rows (%.0f MB) into email_signal's columns and indexes: %.1f s = %.0f rows/s",
+            written, Double(tsvBytes) / 1e6, psqlSeconds, psqlRate))
+        printLine(String(format: "ratio     %.2f× psql's rate (goal ≥ 0.50×)", rate / psqlRate))
+        printLine("memory    Rapport: RSS before \(BenchMemory.mebibytes(before)), peak during the import \(BenchMemory.mebibytes(peak)) (VmHWM, reset before it); RSS over the import \(sampler.selfProfile)")
+        printLine("          PostgreSQL during the import: peak Σ PSS \(BenchMemory.mebibytes(sampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(sampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(sampler.peakClusterAnonymous))")
+    }
+
+    /// Generates the organization, loads its customer data and writes its NDJSON; none of it timed.
+    func prepare(_ region: BenchRegion, ndjson: URL) async throws -> (ActivityImporter.Scope, Int, Int) {
+        var clock = ContinuousClock.now
+        let organization = SyntheticOrganization(size.spec)
+        printLine(String(format: "generated %d accounts, %d contacts, %d mailboxes in %.1f s", organization.accounts.count,
+                     organization.contacts.count, organization.mailboxes.count, (ContinuousClock.now - clock).seconds))
+        clock = ContinuousClock.now
+        let counts = try await region.loadCustomerData(organization)
+        printLine(String(format: "customer data: %d accounts, %d contacts, %d contact addresses replaced in %.1f s (not timed)",
+                     counts.accounts, counts.contacts, counts.contactEmails, (ContinuousClock.now - clock).seconds))
+        clock = ContinuousClock.now
+        let (records, bytes) = try BenchRegion.writeNDJSON(ActivityGenerator(organization), to: ndjson)
+        printLine(String(format: "NDJSON: %d records, %.0f MB, written in %.1f s (not timed)", records, Double(bytes) / 1e6,
+                     (ContinuousClock.now - clock).seconds))
+        return (region.scope(organization), records, organization.accounts.count)
+    }
+}
+
+/// The sizes of a region benchmark's generated organization.
+struct BenchSize: ParsableArguments {
+    @Option(help: "Distinct emails to generate.") var emails = 5_000_000
+    @Option(help: "Meeting occurrences to generate.") var meetings = 500_000
+    @Option(help: "Business accounts.") var accounts = 100_000
+    @Option(help: "Contacts in total.") var contacts = 250_000
+    @Option(help: "Selected mailboxes.") var mailboxes = 1_000
+    @Option(help: "The generator's seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("pg-setting"), help: "A server setting name=value for the throwaway cluster (repeat), e.g. work_mem=64MB.")
+    var settings: [String] = []
+    @Option(help: "Log the plans of statements slower than 1 s (auto_explain) and copy the server log here.") var explainLog: String?
+
+    /// A fixed as-of time, so runs are comparable: 2026-11-29T00:00:00Z.
+    var asOf: Date { Date(timeIntervalSince1970: 1_795_910_400) }
+
+    var spec: OrganizationSpec {
+        OrganizationSpec(
+            seed: seed, accounts: accounts, mailboxes: mailboxes, contacts: contacts, emails: emails, meetings: meetings, asOf: asOf)
+    }
+
+    func printHeader(_ title: String) {
+        let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        printLine("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)\(settings.isEmpty ? "" : "; " + settings.joined(separator: ", "))")
+    }
+}

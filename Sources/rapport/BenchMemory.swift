@@ -1,0 +1,154 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Memory figures of this process and of a PostgreSQL cluster's processes, read from `/proc`.
+enum BenchMemory {
+    /// A `kB` field of a `/proc/<pid>/status`-style file, in bytes.
+    static func field(_ name: String, in text: String) -> Int? {
+        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
+            let digits = line.dropFirst(name.count + 1).filter(\.isNumber)
+            return Int(digits).map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    static func status(_ pid: String = "self") -> String {
+        (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    }
+
+    /// This process's peak resident set size (VmHWM).
+    static func peakResident() -> Int { field("VmHWM", in: status()) ?? 0 }
+
+    /// This process's resident set size now (VmRSS).
+    static func resident() -> Int { field("VmRSS", in: status()) ?? 0 }
+
+    /// Hands freed heap back to the system (glibc keeps it otherwise), so RSS shows what is still in use.
+    static func trimHeap() {
+        _ = glibcMallocTrim(0)
+    }
+
+    /// Resets this process's VmHWM to its current RSS (`/proc/self/clear_refs` = 5), so a later peak is the phase's own.
+    @discardableResult
+    static func resetPeak() -> Bool {
+        let fd = open("/proc/self/clear_refs", O_WRONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return write(fd, "5", 1) == 1
+    }
+
+    /// The postmaster (first line of `postmaster.pid`) and its children.
+    static func clusterProcesses(dataDirectory: URL) -> [String] {
+        guard let text = try? String(contentsOf: dataDirectory.appendingPathComponent("postmaster.pid"), encoding: .utf8),
+            let postmaster = text.split(separator: "\n").first.map(String.init)
+        else { return [] }
+        var out = [postmaster]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for pid in entries where pid.allSatisfy(\.isNumber) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // After "pid (comm) ": state, then the parent's pid.
+            let rest = stat[stat.index(after: close)...].split(separator: " ")
+            if rest.count > 1, rest[1] == postmaster { out.append(pid) }
+        }
+        return out
+    }
+
+    /// Memory of a set of processes: Σ PSS (shared pages split between sharers), Σ RSS, Σ anonymous RSS, Σ VmHWM.
+    struct Cluster: Sendable {
+        var pss = 0
+        var rss = 0
+        var anonymous = 0
+        var peakRSS = 0
+
+        static func read(_ pids: [String]) -> Cluster {
+            var out = Cluster()
+            for pid in pids {
+                let status = BenchMemory.status(pid)
+                out.rss += field("VmRSS", in: status) ?? 0
+                out.anonymous += field("RssAnon", in: status) ?? 0
+                out.peakRSS += field("VmHWM", in: status) ?? 0
+                if let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) {
+                    out.pss += field("Pss", in: rollup) ?? 0
+                }
+            }
+            return out
+        }
+    }
+
+    static func mebibytes(_ bytes: Int) -> String {
+        String(format: "%.0f MiB", Double(bytes) / 1_048_576)
+    }
+}
+
+/// Samples memory on its own thread every 100 ms and keeps the peaks: this process's RSS, and a cluster's Σ PSS and Σ RSS.
+final class MemorySampler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = true
+    private let dataDirectory: URL?
+    private(set) var peakSelf = 0
+    private(set) var lowSelf = Int.max
+    private(set) var peakClusterPSS = 0
+    private(set) var peakClusterRSS = 0
+    private(set) var peakClusterAnonymous = 0
+    /// RSS of this process at each sample, for a flatness check.
+    private(set) var selfSamples: [Int] = []
+    private let finished = NSCondition()
+    private var done = false
+
+    init(cluster dataDirectory: URL?) {
+        self.dataDirectory = dataDirectory
+        let thread = Thread { [self] in loop() }
+        thread.name = "rapport.bench.memory"
+        thread.start()
+    }
+
+    private func loop() {
+        var tick = 0
+        while lock.withLock({ running }) {
+            let own = BenchMemory.resident()
+            var cluster = BenchMemory.Cluster()
+            if let dataDirectory, tick % 2 == 0 {
+                cluster = BenchMemory.Cluster.read(BenchMemory.clusterProcesses(dataDirectory: dataDirectory))
+            }
+            lock.withLock {
+                peakSelf = max(peakSelf, own)
+                lowSelf = min(lowSelf, own)
+                if tick % 10 == 0 { selfSamples.append(own) }
+                peakClusterPSS = max(peakClusterPSS, cluster.pss)
+                peakClusterRSS = max(peakClusterRSS, cluster.rss)
+                peakClusterAnonymous = max(peakClusterAnonymous, cluster.anonymous)
+            }
+            tick += 1
+            usleep(100_000)
+        }
+        finished.lock()
+        done = true
+        finished.broadcast()
+        finished.unlock()
+    }
+
+    /// Stops sampling and waits for the thread to end.
+    func stop() {
+        lock.withLock { running = false }
+        finished.lock()
+        while !done { finished.wait() }
+        finished.unlock()
+    }
+
+    /// This process's RSS at the first, middle and last second-samples.
+    var selfProfile: String {
+        lock.withLock {
+            guard !selfSamples.isEmpty else { return "-" }
+            let picks = [0, selfSamples.count / 4, selfSamples.count / 2, selfSamples.count * 3 / 4, selfSamples.count - 1]
+            return picks.map { BenchMemory.mebibytes(selfSamples[$0]) }.joined(separator: " → ")
+        }
+    }
+}
+
+/// glibc's `malloc_trim`, which the Glibc module does not export.
+@_silgen_name("malloc_trim")
+func glibcMallocTrim(_ pad: Int) -> Int32

@@ -1,0 +1,166 @@
+import Engagement
+import Foundation
+import Generator
+import Ingest
+import Testing
+
+/// Every generated file parses with the project's own parsers, without a single error, into the generated records.
+@Suite("Files parse with the production parsers")
+struct ParserRoundTripTests {
+    let fixture = GeneratedFixture.shared
+
+    func bytes(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: fixture.folder.appendingPathComponent(path)))
+    }
+
+    /// Email records keyed as the pipeline dedupes them.
+    static func emailsByKey(_ records: [ActivityRecord]) -> [String: ActivityEmail] {
+        var out: [String: ActivityEmail] = [:]
+        for case .email(let email) in records {
+            guard let key = ActivityClassifier.messageKey(of: email) else { continue }
+            // Keep the sender's copy (the one with Bcc) when there are several.
+            if let known = out[key], known.bcc.count >= email.bcc.count { continue }
+            out[key] = email
+        }
+        return out
+    }
+
+    static func meetingsByKey(_ records: [ActivityRecord]) -> [String: ActivityMeeting] {
+        var out: [String: ActivityMeeting] = [:]
+        for case .meeting(let meeting) in records { out[ActivityClassifier.occurrenceKey(of: meeting)] = meeting }
+        return out
+    }
+
+    var expectedEmails: [String: ActivityEmail] {
+        Self.emailsByKey(fixture.emails.map { .email($0.record) })
+    }
+
+    var expectedMeetings: [String: ActivityMeeting] {
+        Self.meetingsByKey(fixture.events.flatMap { $0.records.map(ActivityRecord.meeting) })
+    }
+
+    @Test("accounts.csv and contacts.csv")
+    func crmCSV() throws {
+        let accounts = try CRMCSVParser.accounts(try bytes("accounts.csv"))
+        #expect(accounts.errors.isEmpty)
+        #expect(accounts.accounts == fixture.organization.businessAccounts)
+        let contacts = try CRMCSVParser.contacts(try bytes("contacts.csv"))
+        #expect(contacts.errors.isEmpty)
+        #expect(contacts.contacts == fixture.organization.crmContacts)
+    }
+
+    @Test("directory.json resolves to the selected mailboxes")
+    func directory() throws {
+        let object = try JSONSerialization.jsonObject(with: Data(try bytes("directory.json"))) as! [String: Any]
+        let users = object["users"] as! [[String: Any]]
+        let groups = object["groups"] as! [[String: Any]]
+        #expect(users.count == fixture.organization.directory.users.count)
+        #expect(users.allSatisfy { $0["id"] is String && $0["mail"] is String && $0["user_principal_name"] is String && $0["display_name"] is String })
+        // Resolve the selection from the file alone.
+        let mailByID = Dictionary(uniqueKeysWithValues: users.map { ($0["id"] as! String, $0["mail"] as! String) })
+        let membersByID = Dictionary(uniqueKeysWithValues: groups.map { ($0["id"] as! String, $0["members"] as! [String]) })
+        func expand(_ id: String, _ seen: inout Set<String>) -> Set<String> {
+            guard seen.insert(id).inserted else { return [] }
+            if let mail = mailByID[id] { return [mail] }
+            var out = Set<String>()
+            for member in membersByID[id] ?? [] { out.formUnion(expand(member, &seen)) }
+            return out
+        }
+        var resolved = Set(fixture.organization.directory.selectedAddresses)
+        for mail in fixture.organization.directory.selectedGroups {
+            let group = groups.first { $0["mail"] as? String == mail }!
+            var seen = Set<String>()
+            resolved.formUnion(expand(group["id"] as! String, &seen))
+        }
+        #expect(resolved == Set(fixture.organization.selectedAddresses))
+        #expect(resolved.count == GeneratedFixture.spec.mailboxes)
+        // Groups nest at least three deep (Sales → Sales Americas → Sales Americas East).
+        #expect(groups.contains { ($0["members"] as! [String]).contains { membersByID[$0] != nil } })
+    }
+
+    @Test("the mbox files hold every message, once per mailbox, equal to the generated records")
+    func mbox() throws {
+        let records = try fixture.read("mail")
+        #expect(records.count == fixture.figures.emailCopies)
+        let parsed = Self.emailsByKey(records)
+        let expected = expectedEmails
+        #expect(parsed.count == expected.count)
+        #expect(parsed.count == fixture.figures.emails)
+        for (key, email) in expected {
+            #expect(parsed[key] == email, "message \(key)")
+        }
+    }
+
+    @Test("the calendars expand into the generated occurrences")
+    func calendars() throws {
+        let records = try fixture.read("calendar")
+        let parsed = Self.meetingsByKey(records)
+        let expected = expectedMeetings
+        #expect(parsed.count == fixture.figures.meetingOccurrences)
+        #expect(Set(parsed.keys) == Set(expected.keys))
+        for (key, meeting) in expected {
+            #expect(parsed[key] == meeting, "occurrence \(key)")
+        }
+    }
+
+    @Test("activity.ndjson holds each email and occurrence once, equal to the generated records")
+    func ndjson() throws {
+        let (records, errors) = NDJSONParser.parse(try bytes("activity.ndjson"))
+        #expect(errors.isEmpty)
+        #expect(records.count == fixture.figures.emails + fixture.figures.meetingOccurrences)
+        #expect(Self.emailsByKey(records) == expectedEmails)
+        #expect(Self.meetingsByKey(records) == expectedMeetings)
+        // The file reader (streamed) agrees.
+        #expect(try fixture.read("activity.ndjson").count == records.count)
+    }
+
+    @Test("the Graph pages parse, link to each other, and hold the same emails and occurrences")
+    func graph() throws {
+        let mailboxes = fixture.folder.appendingPathComponent("graph/mailboxes")
+        var emails: [ActivityRecord] = []
+        var meetings: [ActivityRecord] = []
+        for address in try FileManager.default.contentsOfDirectory(atPath: mailboxes.path).sorted() {
+            for collection in ["messages", "events"] {
+                let folder = mailboxes.appendingPathComponent(address).appendingPathComponent(collection)
+                let pages = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+                for (k, name) in pages.enumerated() {
+                    let page = try GraphPageParser.parse(Array(try Data(contentsOf: folder.appendingPathComponent(name))))
+                    if k + 1 < pages.count {
+                        #expect(page.nextLink?.hasSuffix("$skiptoken=\(pages[k + 1].dropLast(5))") == true)
+                        #expect(page.deltaLink == nil)
+                    } else {
+                        #expect(page.nextLink == nil)
+                        #expect(page.deltaLink != nil)
+                    }
+                    if collection == "messages" { emails += page.records } else { meetings += page.records }
+                }
+            }
+        }
+        #expect(emails.count == fixture.figures.emailCopies)
+        let parsedEmails = Self.emailsByKey(emails)
+        #expect(parsedEmails.count == fixture.figures.emails)
+        for (key, email) in expectedEmails {
+            var graph = parsedEmails[key]
+            // Graph adds the conversation and always names the sender.
+            #expect(graph?.conversationID != nil)
+            graph?.conversationID = nil
+            #expect(graph?.sender == email.from)
+            graph?.sender = nil
+            #expect(graph == email, "message \(key)")
+        }
+        // Graph reports rooms as resources; everything else is as in the calendars.
+        let parsedMeetings = Self.meetingsByKey(meetings)
+        #expect(Set(parsedMeetings.keys) == Set(expectedMeetings.keys))
+        for (key, meeting) in expectedMeetings {
+            var expected = meeting
+            for k in expected.attendees.indices where expected.attendees[k].cutype == "ROOM" {
+                expected.attendees[k].cutype = "RESOURCE"
+            }
+            #expect(parsedMeetings[key] == expected, "occurrence \(key)")
+        }
+        for name in ["users.json", "groups.json"] {
+            let object = try JSONSerialization.jsonObject(with: Data(try bytes("graph/\(name)"))) as! [String: Any]
+            #expect((object["value"] as! [Any]).isEmpty == false)
+        }
+    }
+}
