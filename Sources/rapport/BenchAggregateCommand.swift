@@ -53,7 +53,7 @@ struct AggregateBench: AsyncParsableCommand {
         var rows = 0
         BenchMemory.trimHeap()
         BenchMemory.resetPeak()
-        let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        let sampler = BenchMemorySampler(cluster: region.cluster.dataDirectory)
         for _ in 0..<max(1, repeats) {
             let started = ContinuousClock.now
             rows = try await baseline(region, asOf: asOf)
@@ -64,7 +64,7 @@ struct AggregateBench: AsyncParsableCommand {
 
         let aggregator = EnrichmentAggregator(database: region.database)
         var summary: RunSummary?
-        let rapportSampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        let rapportSampler = BenchMemorySampler(cluster: region.cluster.dataDirectory)
         for _ in 0..<max(1, repeats) {
             let run = EnrichmentAggregator.RunSpec(tenant: region.tenant, environment: region.environment, asOf: asOf, weights: .defaults)
             let started = ContinuousClock.now
