@@ -123,7 +123,7 @@ struct BenchRegion {
 
     /// Writes every generated record as NDJSON (the push format), streaming; returns the records and bytes written.
     static func writeNDJSON(_ generator: ActivityGenerator, to url: URL) throws -> (records: Int, bytes: Int) {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let file = try FileHandle(forWritingTo: url)
         defer { try? file.close() }
         var buffer: [UInt8] = []
