@@ -15,11 +15,14 @@ struct AggregateBench: AsyncParsableCommand {
             (streamed from the generator, not timed). Then times the baseline, one GROUP BY per level (Year, Month, Week) \
             of the per-account email and meeting counts, written to temporary tables, and \
             `EnrichmentAggregator.aggregate` + `publish`. Prints both, the ratio (goal ≤ 2×), and the peak memory of \
-            PostgreSQL's processes and of Rapport.
+            PostgreSQL's processes and of Rapport; then checks the published Year rows against the generator's expected \
+            figures (--no-verify skips it).
             """)
 
     @OptionGroup var size: BenchSize
     @Option(help: "Runs of each side; the fastest is reported.") var repeats = 1
+    @Flag(inversion: .prefixedNo, help: "Check the published Year rows against the generator's expected figures (not timed).")
+    var verify = true
 
     func run() async throws {
         let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
@@ -35,7 +38,7 @@ struct AggregateBench: AsyncParsableCommand {
     func measure(_ region: BenchRegion) async throws {
         size.printHeader("Aggregate benchmark")
         let asOf = size.asOf
-        try await load(region)
+        let expected = try await load(region)
         let signals = try await region.database.withTenant(region.tenant) { connection in
             try await connection.query(
                 "SELECT (SELECT count(*) FROM email_signal), (SELECT count(*) FROM meeting_signal), (SELECT count(DISTINCT account_id) FROM email_signal)"
@@ -53,7 +56,7 @@ struct AggregateBench: AsyncParsableCommand {
         var rows = 0
         BenchMemory.trimHeap()
         BenchMemory.resetPeak()
-        let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        let sampler = BenchMemorySampler(cluster: region.cluster.dataDirectory)
         for _ in 0..<max(1, repeats) {
             let started = ContinuousClock.now
             rows = try await baseline(region, asOf: asOf)
@@ -64,7 +67,7 @@ struct AggregateBench: AsyncParsableCommand {
 
         let aggregator = EnrichmentAggregator(database: region.database)
         var summary: RunSummary?
-        let rapportSampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        let rapportSampler = BenchMemorySampler(cluster: region.cluster.dataDirectory)
         for _ in 0..<max(1, repeats) {
             let run = EnrichmentAggregator.RunSpec(tenant: region.tenant, environment: region.environment, asOf: asOf, weights: .defaults)
             let started = ContinuousClock.now
@@ -86,10 +89,13 @@ struct AggregateBench: AsyncParsableCommand {
         printLine(String(format: "ratio     %.2f× the baseline's time (goal ≤ 2×)", rapportBest / baselineBest))
         printLine("memory    PostgreSQL, Rapport's run: peak Σ PSS \(BenchMemory.mebibytes(rapportSampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(rapportSampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(rapportSampler.peakClusterAnonymous)); baseline: Σ PSS \(BenchMemory.mebibytes(baselineSampler.0)), Σ RSS \(BenchMemory.mebibytes(baselineSampler.1)), Σ anonymous \(BenchMemory.mebibytes(baselineSampler.2))")
         printLine("          Rapport: peak RSS \(BenchMemory.mebibytes(peak)) (VmHWM since the timed part began)")
+        if let expected { try await check(region, ids: expected.ids, figures: expected.figures) }
     }
 
     /// Generates the organization and imports it straight from the generator (no files); not timed.
-    func load(_ region: BenchRegion) async throws {
+    ///
+    /// Returns the organization's account ids and the generator's expected figures when verifying.
+    func load(_ region: BenchRegion) async throws -> (ids: [String], figures: ExpectedFigures)? {
         var clock = ContinuousClock.now
         let organization = SyntheticOrganization(size.spec)
         _ = try await region.loadCustomerData(organization)
@@ -106,6 +112,42 @@ struct AggregateBench: AsyncParsableCommand {
             try await connection.execute("ANALYZE email_signal")
             try await connection.execute("ANALYZE meeting_signal")
         }
+        guard verify else { return nil }
+        var figures = ExpectedFigures(accountCount: organization.accounts.count)
+        generator.forEachChunk { figures.add($0) }
+        return (organization.accounts.map(\.id), figures)
+    }
+
+    /// Compares the published Year rows with the generator's figures; prints the outcome, throws on a difference.
+    func check(_ region: BenchRegion, ids: [String], figures: ExpectedFigures) async throws {
+        let asOf = Int(size.asOf.timeIntervalSince1970)
+        let rows = try await region.database.withTenant(region.tenant) { connection in
+            try await connection.query(
+                """
+                SELECT e.account_id, e.emails_to_account, e.emails_from_account, e.meetings_to_account, e.meetings_from_account,
+                       e.days_since_last_email, e.days_since_last_meeting
+                FROM account_engagement e JOIN current_result c USING (tenant_id, environment_id, run_id)
+                WHERE e.environment_id = \(region.environment) AND e.level = 'Year'
+                """
+            ).map { try $0.decode((String, Int, Int, Int, Int, Int?, Int?).self) }
+        }
+        let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.0, $0) })
+        var differences: [String] = []
+        for (index, id) in ids.enumerated() {
+            let want = figures.accounts[index]
+            let days = { (last: Int?) in last.map { (asOf - $0) / 86_400 } }
+            let expected = want.signals == 0 ? nil
+                : (id, want.emailsToAccount, want.emailsFromAccount, want.meetingsToAccount, want.meetingsFromAccount,
+                   days(want.lastEmail), days(want.lastMeeting))
+            let got = byID[id]
+            if expected.map(String.init(describing:)) != got.map(String.init(describing:)) {
+                differences.append("\(id): expected \(expected.map(String.init(describing:)) ?? "no row"), published \(got.map(String.init(describing:)) ?? "no row")")
+            }
+        }
+        guard differences.isEmpty else {
+            throw BenchError("\(differences.count) accounts differ from the generator's figures, e.g. \(differences.prefix(3).joined(separator: "; "))")
+        }
+        printLine("verified  the Year figures of all \(rows.count) enriched accounts (counts each way, days since the last email and meeting) equal the generator's")
     }
 
     /// The same per-account counts as bare SQL: one GROUP BY per level and table, into temporary tables; returns the rows.

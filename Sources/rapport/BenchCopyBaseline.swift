@@ -7,7 +7,7 @@ enum BenchCopyBaseline {
     /// Writes `rows` rows shaped like stored email signals (uuid, uuid, bigint, text, timestamptz, bool,
     /// bigint[], bigint[], bigint[], bigint) as COPY text; returns the bytes written.
     static func writeTSV(rows: Int, accounts: Int, to url: URL, tenant: UUID, environment: UUID, asOf: Date) throws -> Int {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let file = try FileHandle(forWritingTo: url)
         defer { try? file.close() }
         var rng = SeededRandom(seed: 0xC0FF_EE)

@@ -37,7 +37,7 @@ struct ImportBench: AsyncParsableCommand {
         BenchMemory.trimHeap()
         BenchMemory.resetPeak()
         let before = BenchMemory.resident()
-        let sampler = MemorySampler(cluster: region.cluster.dataDirectory)
+        let sampler = BenchMemorySampler(cluster: region.cluster.dataDirectory)
         let started = ContinuousClock.now
         let report = try await region.importFile(ndjson, scope: scope)
         let seconds = (ContinuousClock.now - started).seconds
@@ -80,32 +80,5 @@ struct ImportBench: AsyncParsableCommand {
         printLine(String(format: "NDJSON: %d records, %.0f MB, written in %.1f s (not timed)", records, Double(bytes) / 1e6,
                      (ContinuousClock.now - clock).seconds))
         return (region.scope(organization), records, organization.accounts.count)
-    }
-}
-
-/// The sizes of a region benchmark's generated organization.
-struct BenchSize: ParsableArguments {
-    @Option(help: "Distinct emails to generate.") var emails = 5_000_000
-    @Option(help: "Meeting occurrences to generate.") var meetings = 500_000
-    @Option(help: "Business accounts.") var accounts = 100_000
-    @Option(help: "Contacts in total.") var contacts = 250_000
-    @Option(help: "Selected mailboxes.") var mailboxes = 1_000
-    @Option(help: "The generator's seed.") var seed: UInt64 = 1
-    @Option(name: .customLong("pg-setting"), help: "A server setting name=value for the throwaway cluster (repeat), e.g. work_mem=64MB.")
-    var settings: [String] = []
-    @Option(help: "Log the plans of statements slower than 1 s (auto_explain) and copy the server log here.") var explainLog: String?
-
-    /// A fixed as-of time, so runs are comparable: 2026-11-29T00:00:00Z.
-    var asOf: Date { Date(timeIntervalSince1970: 1_795_910_400) }
-
-    var spec: OrganizationSpec {
-        OrganizationSpec(
-            seed: seed, accounts: accounts, mailboxes: mailboxes, contacts: contacts, emails: emails, meetings: meetings, asOf: asOf)
-    }
-
-    func printHeader(_ title: String) {
-        let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
-        printLine("\(title): load average \(load) before starting; throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB; \(emails) emails, \(meetings) meeting occurrences, \(accounts) accounts, \(contacts) contacts, \(mailboxes) mailboxes, seed \(seed)\(settings.isEmpty ? "" : "; " + settings.joined(separator: ", "))")
     }
 }

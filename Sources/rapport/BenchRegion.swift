@@ -123,7 +123,7 @@ struct BenchRegion {
 
     /// Writes every generated record as NDJSON (the push format), streaming; returns the records and bytes written.
     static func writeNDJSON(_ generator: ActivityGenerator, to url: URL) throws -> (records: Int, bytes: Int) {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let file = try FileHandle(forWritingTo: url)
         defer { try? file.close() }
         var buffer: [UInt8] = []
@@ -147,31 +147,11 @@ struct BenchRegion {
     /// Imports an NDJSON file the way `rapport import` does: read and parsed line by line on a reader thread.
     func importFile(_ path: URL, scope: ActivityImporter.Scope) async throws -> ImportReport {
         let source = FileRecordSource(paths: [path.path], window: TimeWindow(from: scope.windowStart, to: scope.windowEnd))
-        let problems = ProblemCount()
+        let problems = BenchProblemCount()
         let report = try await ActivityImporter(database: database, hasher: hasher).importRecords(scope) { consume in
             try await source.forEach(problem: { _ in problems.add() }) { record in try await consume(record) }
         }
         if problems.value > 0 { throw BenchError("\(problems.value) NDJSON lines could not be parsed") }
         return report
     }
-}
-
-/// Counts problems reported from the reader thread.
-final class ProblemCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
-}
-
-/// A benchmark that could not run as planned.
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Prints a line of a benchmark's report and flushes it, so progress shows when the output goes to a file.
-func printLine(_ line: String) {
-    print(line)
-    fflush(nil)
 }

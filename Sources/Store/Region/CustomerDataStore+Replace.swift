@@ -29,7 +29,7 @@ extension CustomerDataStore {
                 SELECT tenant_id, environment_id, account_id, name, web_domains FROM staging_accounts
                 ON CONFLICT (tenant_id, environment_id, account_id) DO UPDATE SET name = excluded.name, web_domains = excluded.web_domains
                 """)
-            try await connection.analyzeAsOwner("business_account")
+            try await connection.analyzeAsOwner("business_account", unlessEstimatedAtLeast: accounts.count)
         }
         return try await counts(tenant: tenant, environment: environment)
     }

@@ -24,7 +24,7 @@ extension PostgresConnection {
         try await execute("TRUNCATE \(identifier: staging)")
         try await copyFrom("COPY \(identifier: staging) (\(columnList)) FROM STDIN", body)
         let inserted = try await execute("INSERT INTO \(identifier: table) (\(columnList)) SELECT \(columnList) FROM \(identifier: staging)")
-        try await analyzeAsOwner(table)
+        try await analyzeAsOwner(table, unlessEstimatedAtLeast: inserted)
         return inserted
     }
 
@@ -38,7 +38,17 @@ extension PostgresConnection {
     /// ANALYZE needs the table's owner, so the session's own role is used for
     /// it (it reads no tenant's rows back; statistics are not per tenant); a
     /// session user that does not own the table gets a warning, not an error.
-    public func analyzeAsOwner(isolation: isolated (any Actor)? = #isolation, _ table: String) async throws {
+    /// It runs only while the planner's estimate of the table's rows is below
+    /// `rows` (a first load; never analyzed is -1): ANALYZE holds a lock that
+    /// other ANALYZEs of the table wait for until this transaction ends, so
+    /// once statistics exist, concurrent loads of other environments do not
+    /// queue behind each other.
+    public func analyzeAsOwner(
+        isolation: isolated (any Actor)? = #isolation, _ table: String, unlessEstimatedAtLeast rows: Int
+    ) async throws {
+        let estimate = try await query("SELECT reltuples::float8 FROM pg_class WHERE oid = \(table)::regclass")[0]
+            .decode(Double.self, at: 0)
+        guard estimate < Double(rows) else { return }
         let role = try await query("SELECT current_setting('role')")[0].decode(String.self, at: 0)
         try await query("SELECT set_config('role', 'none', true)")
         try await execute("ANALYZE \(identifier: table)")
