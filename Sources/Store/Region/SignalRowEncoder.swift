@@ -22,12 +22,12 @@ final class SignalRowEncoder: @unchecked Sendable {
         return value
     }
 
+    /// The key `row(_: MeetingSignal)` stores for the occurrence, so a later cancellation finds it.
+    ///
+    /// (Issue 8 fix: this used `uid|epoch seconds` while stored rows use the
+    /// classifier's `uid|RFC 3339`, so a cancellation never matched a stored meeting.)
     func occurrenceKey(_ meeting: ActivityMeeting) -> Int64 {
-        hasher.key("occurrence:" + Self.occurrenceIdentity(uid: meeting.uid, instant: meeting.recurrenceID ?? meeting.start))
-    }
-
-    static func occurrenceIdentity(uid: String, instant: Date) -> String {
-        "\(uid)|\(Int64(instant.timeIntervalSince1970.rounded(.down)))"
+        key("occurrence:" + ActivityClassifier.occurrenceKey(of: meeting))
     }
 
     func row(_ signal: EmailSignal) -> [UInt8] {
