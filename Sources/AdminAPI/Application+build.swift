@@ -30,6 +30,7 @@ public enum AdminApplication {
         DataRoutes(services: services, environments: environments).register(on: v1)
         ResultsRoutes(services: services, environments: environments).register(on: v1)
         LifecycleRoutes(services: services, environments: environments).register(on: v1)
+        GraphRoutes(services: services, environments: environments).register(on: router, v1: v1)  // issue 8: Microsoft Graph
         return router
     }
 

@@ -11,6 +11,7 @@ struct Rapport: AsyncParsableCommand {
             EnvironmentCommand.self, KeyCommand.self, LicenceCommand.self, DataverseCommand.self, CheckCommand.self,
             ImportCommand.self, EnrichCommand.self, WorkerCommand.self, DirectoryCommand.self,
             ParseCommand.self, BenchCommand.self, ParseBenchCommand.self,
+            FakeGraphCommand.self,  // issue 8: a fake Microsoft Graph for development
         ]
     )
 }
