@@ -49,6 +49,8 @@ public struct FakeGraphCounters: Sendable, Equatable {
     public var maximumConcurrentPerMailbox = 0
     /// Highest number of Graph API requests in flight at any moment.
     public var maximumConcurrent = 0
+    /// Mailbox requests by user id.
+    public var requestsByUser: [String: Int] = [:]
 
     public init() {}
 }

@@ -173,6 +173,7 @@ public final class FakeGraphStore: @unchecked Sendable {
         let (response, latency) = lock.withLock { () -> (FakeResponse, Duration) in
             inFlight[mailbox, default: 0] += 1
             inFlightTotal += 1
+            if mailbox != "-" { countersValue.requestsByUser[mailbox, default: 0] += 1 }
             countersValue.maximumConcurrentPerMailbox = max(countersValue.maximumConcurrentPerMailbox, mailbox == "-" ? 0 : inFlight[mailbox]!)
             countersValue.maximumConcurrent = max(countersValue.maximumConcurrent, inFlightTotal)
             let response = api(Array(segments.dropFirst()), request: request)
