@@ -125,4 +125,125 @@ struct GraphRunTests {
         }
         await harness.shutdown()
     }
+
+    @Test("throttling (429, 503, 504 with Retry-After), server errors, an expired token and 410 restarts during runs: the result is still exact")
+    func faults() async throws {
+        let harness = try await GraphHarness.make(.init(mailboxes: 4, messagesPerMailbox: 30, meetingsPerMailbox: 20, seed: 23)) { $0.maximumRetries = 12 }
+        try await harness.test { client in
+            let fixture = try await GraphTenantFixture.create(client, harness: harness)
+            let store = harness.store
+            store.updateFaults {
+                $0.throttleRate = 0.2
+                $0.retryAfterSeconds = 0
+                $0.scripted = [503, 504, 500, 502, 429]
+            }
+            let first = try await execute(harness, fixture, try await fixture.runNow(client))
+            #expect(first.status == .succeeded, "\(first.error ?? "")")
+            let email = try #require(first.steps.first { $0.step == .collectEmail })
+            #expect((email.counts["throttled"] ?? 0) > 0)
+            #expect((email.counts["retries"] ?? 0) >= 2)  // the 500 and the 502
+            #expect(email.counts["mailboxes_done"] == 4)
+            try await expectSameSignals(harness, fixture, harness.tenant.expectedRecords())
+
+            // New mail, the tokens expire, and two folders' delta states are gone (410): those two sync from scratch.
+            let owner = harness.tenant.users[0]
+            store.add(FakeMessage(
+                internetMessageID: "late@account1.example", conversationID: "late", from: "c0@account1.example", to: [owner.address],
+                sentAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 60), subject: "Late"))
+            store.expireTokens()
+            let gone: Set<String> = ["\(owner.id)/inbox", "\(harness.tenant.users[1].id)/calendar"]
+            store.updateFaults { $0.goneFolders = gone }
+            store.resetCounters()
+            let second = try await execute(harness, fixture, try await fixture.runNow(client))
+            #expect(second.status == .succeeded, "\(second.error ?? "")")
+            let secondEmail = try #require(second.steps.first { $0.step == .collectEmail })
+            let secondMeetings = try #require(second.steps.first { $0.step == .collectMeetings })
+            #expect(secondEmail.counts["restarts"] == 1)
+            #expect(secondMeetings.counts["restarts"] == 1)
+            #expect(secondEmail.counts["token_refreshes"] == 1)
+            #expect(store.counters.fullSyncs == 2)
+            #expect(store.counters.unauthorized >= 1)
+            try await expectSameSignals(harness, fixture, harness.tenant.expectedRecords())
+        }
+        await harness.shutdown()
+    }
+
+    @Test("a 403 mailbox is marked in the run's progress and the others go on; a mailbox Graph does not serve is marked not found; every mailbox refused fails the run")
+    func forbiddenMailbox() async throws {
+        let harness = try await GraphHarness.make(.init(mailboxes: 5, messagesPerMailbox: 20, meetingsPerMailbox: 12, seed: 31))
+        try await harness.test { client in
+            // "Everyone" holds a user without a mailbox (and a guest, left out).
+            let fixture = try await GraphTenantFixture.create(client, harness: harness, groups: ["Everyone"])
+            let tenant = harness.tenant
+            let blocked = tenant.users[1]
+            harness.store.updateFaults { $0.forbiddenUsers = [blocked.id] }
+            let runID = try await fixture.runNow(client)
+            let run = try await execute(harness, fixture, runID)
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            let email = try #require(run.steps.first { $0.step == .collectEmail })
+            #expect(email.counts["mailboxes_total"] == 6)
+            #expect(email.counts["mailboxes_done"] == 4)
+            #expect(email.counts["mailboxes_forbidden"] == 1)
+            #expect(email.counts["mailboxes_not_found"] == 1)
+            let progress = try await client.call(.get, "\(fixture.base)/runs/\(runID.uuidString.lowercased())", key: fixture.viewerKey)
+            let steps = try #require(progress["steps"] as? [[String: Any]])
+            #expect((steps[1]["counts"] as? [String: Int])?["mailboxes_done"] == 4)
+            let list = try await client.call(.get, "\(fixture.base)/runs/\(runID.uuidString.lowercased())/mailboxes", key: fixture.viewerKey)
+            #expect(list.status == .ok, "\(list.text)")
+            let entries = try #require(list["mailboxes"] as? [[String: Any]])
+            let forbidden = entries.filter { $0["state"] as? String == "forbidden" }
+            #expect(forbidden.count == 2)  // email and meetings
+            #expect(forbidden.allSatisfy { $0["address"] as? String == blocked.address && ($0["detail"] as? String ?? "").contains("ErrorAccessDenied") })
+            #expect(entries.filter { $0["state"] as? String == "not_found" }.allSatisfy { $0["address"] as? String == "scanner@\(tenant.domain)" })
+            #expect(entries.filter { $0["state"] as? String == "done" }.count == 8)
+            try await expectSameSignals(harness, fixture, tenant.expectedRecords(excluding: [blocked.id]))
+
+            // Every mailbox refused: a permissions problem for the admin, not retried.
+            harness.store.updateFaults { $0.forbiddenUsers = Set(tenant.users.map(\.id)) }
+            let failed = try await execute(harness, fixture, try await fixture.runNow(client))
+            #expect(failed.status == .failed)
+            let step = try #require(failed.steps.first { $0.step == .collectEmail })
+            #expect(step.state == .failed)
+            #expect(step.error?.contains("Mail.Read") == true, "\(step.error ?? "")")
+        }
+        await harness.shutdown()
+    }
+
+    @Test("no raw address, message id, subject or body from Graph is stored in any region table")
+    func privacy() async throws {
+        let harness = try await GraphHarness.make(.init(mailboxes: 3, messagesPerMailbox: 20, meetingsPerMailbox: 12, seed: 41))
+        try await harness.test { client in
+            let fixture = try await GraphTenantFixture.create(client, harness: harness)
+            let run = try await execute(harness, fixture, try await fixture.runNow(client))
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            let tenant = harness.tenant
+            var needles = Set<String>()
+            for message in tenant.messages {
+                needles.formUnion([message.from, message.internetMessageID, message.subject] + message.to + message.cc + message.bcc)
+            }
+            for occurrence in tenant.occurrences {
+                needles.formUnion([occurrence.organizer, occurrence.uid, occurrence.subject] + occurrence.attendees.map(\.address))
+            }
+            needles.formUnion(["never read", "never to be stored", "Agenda of"])
+            let url = try #require(harness.databases.regions[.uk])
+            let dump = try await { () async throws -> String in
+                let connection = try await PostgresConnection.connect(url)
+                defer { Task { await connection.close() } }
+                var dump = ""
+                let tables = try await connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").decode(String.self)
+                #expect(tables.contains("graph_sync_state") && tables.contains("graph_event_item"))
+                for table in tables {
+                    for row in try await connection.query("SELECT t::text FROM \(identifier: table) t") {
+                        dump += (try row.decode(String?.self, at: 0) ?? "") + "\n"
+                    }
+                }
+                return dump.lowercased()
+            }()
+            #expect(dump.contains("graph"))  // the sync state is there (links name users by directory id)
+            for needle in needles where needle.count >= 5 {
+                #expect(!dump.contains(needle.lowercased()), "\(needle) is stored")
+            }
+        }
+        await harness.shutdown()
+    }
 }
