@@ -16,48 +16,17 @@ struct GraphFolderSync: Sendable {
     let runID: UUID
     let statistics: GraphStatistics
 
-    /// Message fields requested: headers only, never the body or subject.
-    static let messageFields = [
-        "id", "internetMessageId", "conversationId", "from", "sender", "toRecipients", "ccRecipients", "bccRecipients",
-        "sentDateTime", "receivedDateTime", "internetMessageHeaders",
-    ]
-
-    /// Where a folder's round starts and which range it covers.
-    struct Start: Sendable {
-        var url: String
-        var rangeStart: Date
-        var rangeEnd: Date?
-    }
-
-    var preferences: [String] {
-        ["odata.maxpagesize=\(settings.pageSize)", "IdType=\"ImmutableId\"", "outlook.timezone=\"UTC\""]
-    }
-
-    /// The first request of a full sync: mail received since `rangeStart`, or the calendar over the range.
-    func initial(mailbox id: String, folder: GraphFolder, rangeStart: Date, rangeEnd: Date) -> Start {
-        let user = "\(apiBase)/users/\(GraphURL.encode(id))"
-        switch folder {
-        case .inbox, .sentItems:
-            let filter = "receivedDateTime ge \(Self.timestamp(rangeStart))"
-            return Start(
-                url: "\(user)/mailFolders/\(folder.rawValue)/messages/delta?$select=\(Self.messageFields.joined(separator: ","))&$filter=\(GraphURL.encode(filter))",
-                rangeStart: rangeStart, rangeEnd: nil)
-        case .calendar:
-            return Start(
-                url: "\(user)/calendarView/delta?startDateTime=\(Self.timestamp(rangeStart))&endDateTime=\(Self.timestamp(rangeEnd))",
-                rangeStart: rangeStart, rangeEnd: rangeEnd)
-        }
-    }
+    var requests: GraphFolderRequests { GraphFolderRequests(apiBase: apiBase, settings: settings) }
 
     /// Syncs until the deltaLink; `fresh` is the full-sync start used after a 410.
-    func run(mailbox: SelectedMailbox, id: String, folder: GraphFolder, from start: Start, fresh: Start, limiter: AsyncSemaphore) async throws {
+    func run(mailbox: SelectedMailbox, id: String, folder: GraphFolder, from start: GraphFolderRequests.Start, fresh: GraphFolderRequests.Start, limiter: AsyncSemaphore) async throws {
         var current = start
         var url = start.url
         var restarted = false
         while true {
             let bytes: [UInt8]
             do {
-                bytes = try await requester.get(url, mailbox: limiter, prefer: preferences)
+                bytes = try await requester.get(url, mailbox: limiter, prefer: requests.preferences)
             } catch let error as GraphError where error.code == .syncStateGone && !restarted {
                 // The delta state expired: forget it and sync the folder from scratch (records already stored dedupe).
                 restarted = true
@@ -101,7 +70,4 @@ struct GraphFolderSync: Sendable {
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
-        RFC3339.string(Int(date.timeIntervalSince1970.rounded(.down)))
-    }
 }

@@ -34,7 +34,7 @@ struct MailboxJob: Sendable {
                     let point = stored[folder]
                     // Completed earlier in this very run (it was interrupted): nothing to fetch.
                     if let point, point.complete, point.runID == run.id { continue }
-                    let fresh = folderSync.initial(mailbox: id, folder: folder, rangeStart: windowStart, rangeEnd: rangeEnd)
+                    let fresh = folderSync.requests.initial(mailbox: id, folder: folder, rangeStart: windowStart, rangeEnd: rangeEnd)
                     let start = resume(point, folder: folder) ?? fresh
                     group.addTask {
                         try await folderSync.run(mailbox: mailbox, id: id, folder: folder, from: start, fresh: fresh, limiter: limiter)
@@ -51,11 +51,11 @@ struct MailboxJob: Sendable {
     }
 
     /// Where a folder continues, or nil for a full sync (no state, or a calendar range running out).
-    private func resume(_ point: GraphSyncStore.ResumePoint?, folder: GraphFolder) -> GraphFolderSync.Start? {
+    private func resume(_ point: GraphSyncStore.ResumePoint?, folder: GraphFolder) -> GraphFolderRequests.Start? {
         guard let point else { return nil }
         if folder == .calendar, point.complete, (point.rangeEnd ?? .distantPast) < now.addingTimeInterval(horizon / 2) {
             return nil
         }
-        return GraphFolderSync.Start(url: point.link, rangeStart: point.rangeStart, rangeEnd: point.rangeEnd)
+        return GraphFolderRequests.Start(url: point.link, rangeStart: point.rangeStart, rangeEnd: point.rangeEnd)
     }
 }

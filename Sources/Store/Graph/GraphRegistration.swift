@@ -15,6 +15,21 @@ public struct GraphRegistration: Sendable, Codable, Equatable {
     public var consentedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(
+        tenantID: UUID, entraTenantID: String, clientID: String, cloud: GraphCloud, hasSecret: Bool, secretUpdatedAt: Date, consentedAt: Date?,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.tenantID = tenantID
+        self.entraTenantID = entraTenantID
+        self.clientID = clientID
+        self.cloud = cloud
+        self.hasSecret = hasSecret
+        self.secretUpdatedAt = secretUpdatedAt
+        self.consentedAt = consentedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// What the connector needs to sign in: the registration with its secret, opened.
