@@ -51,6 +51,8 @@ public struct FakeGraphCounters: Sendable, Equatable {
     public var maximumConcurrent = 0
     /// Mailbox requests by user id.
     public var requestsByUser: [String: Int] = [:]
+    /// Delta requests by `userID/folder`.
+    public var requestsByFolder: [String: Int] = [:]
 
     public init() {}
 }

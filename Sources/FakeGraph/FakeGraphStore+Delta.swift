@@ -15,6 +15,7 @@ extension FakeGraphStore {
             return .error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
         }
         let key = "\(id)/\(folder)"
+        countersValue.requestsByFolder[key, default: 0] += 1
         guard let log = folders[key] else { return .error(404, "ErrorInvalidIdMalformed", "The folder '\(folder)' does not exist.") }
         let parameters = request.parameters
         let preferences = request.header("Prefer").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
