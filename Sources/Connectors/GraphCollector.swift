@@ -16,7 +16,7 @@ import Store
 public struct GraphCollector: Sendable {
     let platform: Platform
     let logger: Logger
-    let http: HTTPClient
+    let owner: HTTPClientOwner
     let global: AsyncSemaphore
     let sessions = GraphSessions()
 
@@ -29,11 +29,12 @@ public struct GraphCollector: Sendable {
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.maximumConcurrency))
         configuration.decompression = .enabled(limit: .none)
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.owner = HTTPClientOwner(HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
         self.global = AsyncSemaphore(permits: max(1, settings.maximumConcurrency))
     }
 
     var settings: GraphSettings { platform.graph }
+    var http: HTTPClient { owner.client }
 
     /// Closes the HTTP connections; call once when the process stops collecting.
     public func shutdown() async throws {
