@@ -39,7 +39,7 @@ struct GraphBench: AsyncParsableCommand {
         _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
 
         print("Graph connector benchmark: \(mailboxes) mailboxes × \(messages) messages and \(meetings) meetings, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        var started = ContinuousClock.now
+        let generated = ContinuousClock.now
         let tenant = FakeTenantGenerator.generate(
             .init(mailboxes: mailboxes, messagesPerMailbox: messages, meetingsPerMailbox: meetings, externalAccounts: accounts, seed: 7))
         let store = FakeGraphStore(
@@ -47,8 +47,7 @@ struct GraphBench: AsyncParsableCommand {
         store.defaultPageSize = pageSize
         let server = FakeGraphServer(store: store)
         try await server.start()
-        defer { Task { await server.stop() } }
-        print(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - started).seconds))
+        print(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - generated).seconds))
 
         let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 8, logger: logger)
@@ -56,8 +55,21 @@ struct GraphBench: AsyncParsableCommand {
         platform.graph = GraphSettings(loginURL: server.loginURL, apiURL: server.apiURL, maximumConcurrency: concurrency, pageSize: pageSize)
         let setup = try await GraphBenchSetup.prepare(platform: platform, fake: tenant, store: store, accounts: accounts, environments: 2)
         let collector = GraphCollector(platform: platform, logger: logger)
-        defer { Task { try? await collector.shutdown() } }
+        do {
+            try await measure(platform: platform, setup: setup, store: store, collector: collector, logger: logger)
+        } catch {
+            try? await collector.shutdown()
+            await server.stop()
+            throw error
+        }
+        try await collector.shutdown()
+        await server.stop()
+        await control.pool.shutdown()
+        await regions.shutdown()
+    }
 
+    /// The run without faults, then the run with the fake's 429s, each on its own environment.
+    private func measure(platform: Platform, setup: GraphBenchSetup, store: FakeGraphStore, collector: GraphCollector, logger: Logger) async throws {
         for (pass, environment) in setup.environments.enumerated() {
             let rate = pass == 0 ? 0 : throttle
             store.updateFaults {
@@ -67,7 +79,7 @@ struct GraphBench: AsyncParsableCommand {
             store.resetCounters()
             let run = try await platform.runNow(tenant: setup.tenantID, environment: environment.id, by: setup.caller)
             let worker = RegionWorker(platform: platform, configuration: .init(region: environment.region, workerID: "bench"), collectors: [collector], logger: logger)
-            started = ContinuousClock.now
+            let started = ContinuousClock.now
             guard try await worker.runOnce() else { throw ValidationError("the run was not claimed") }
             let seconds = (ContinuousClock.now - started).seconds
             guard let finished = try await platform.runs.run(tenant: setup.tenantID, id: run.id), finished.status == .succeeded else {
@@ -87,12 +99,8 @@ struct GraphBench: AsyncParsableCommand {
                 """)
             for step in finished.steps {
                 guard let from = step.startedAt, let to = step.finishedAt else { continue }
-                print(String(format: "    %-18@ %7.1f s", step.step.rawValue as NSString, to.timeIntervalSince(from)))
+                print("    \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7.1f s", to.timeIntervalSince(from)))")
             }
         }
-        try await collector.shutdown()
-        await server.stop()
-        await control.pool.shutdown()
-        await regions.shutdown()
     }
 }
