@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The Microsoft Graph connector's HTTP client (issue 8).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -61,10 +63,32 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
+        // Microsoft Graph (issue 8): app registration, token, directory, mail and calendar delta sync.
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "Engagement", "Ingest", "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A fake Microsoft Graph server (tests, benchmark, `rapport fake-graph`).
+        .target(
+            name: "FakeGraph",
+            dependencies: [
+                "Engagement",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "Worker",
             dependencies: [
-                "Store", "Engagement", "Ingest", "Mail",
+                "Store", "Engagement", "Ingest", "Mail", "Connectors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -72,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI", "Worker", "Generator",
+                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -112,6 +136,14 @@ let package = Package(
                 "AdminAPI", "Store", "Postgres", "Engagement", "TestSupport", "Worker", "Mail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ConnectorTests",
+            dependencies: [
+                "Connectors", "FakeGraph", "AdminAPI", "Store", "Postgres", "Engagement", "Ingest", "Worker", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),

@@ -32,6 +32,7 @@ public enum AdminApplication {
         ResultsRoutes(services: services, environments: environments).register(on: v1)
         LifecycleRoutes(services: services, environments: environments).register(on: v1)
         SegmentRoutes(services: services, environments: environments).register(on: v1)
+        GraphRoutes(services: services, environments: environments).register(on: router, v1: v1)
         return router
     }
 

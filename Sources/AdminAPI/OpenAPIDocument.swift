@@ -18,9 +18,10 @@ enum OpenAPIDocument {
                 "version": "1",
                 "description": "Account engagement enrichment: tenants, environments, prerequisites. Every /v1 route takes `Authorization: Bearer <key>`. Errors share one shape: {\"error\": {\"code\", \"message\", \"field\"}}. An object of another tenant answers 404.",
             ],
-            "components": components,
+            // Microsoft Graph's routes and schemas (issue 8) are described next to them, in GraphRoutes.
+            "components": components.merging(["schemas": (components["schemas"] as! [String: Any]).merging(GraphRoutes.openAPISchemas) { $1 }]) { $1 },
             "security": [["bearer": [String]()]],
-            "paths": paths,
+            "paths": paths.merging(GraphRoutes.openAPIPaths) { $1 },
         ]
     }
 

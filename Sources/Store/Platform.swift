@@ -16,6 +16,8 @@ public struct Platform: Sendable {
     public var publicBaseURL: String
     /// Time from the consent grant to the first run.
     public var firstRunDelay: TimeInterval
+    /// Microsoft Graph (issue 8): hosts, limits and the key sealing client secrets (`graph.*` settings).
+    public var graph = GraphSettings()
 
     public init(
         control: ControlStore, regions: RegionDatabases, serviceSecret: [UInt8], now: @escaping @Sendable () -> Date = { Date() },
@@ -34,7 +36,7 @@ public struct Platform: Sendable {
     public var outbox: OutboxStore { OutboxStore(pool: control.pool) }
     public var runs: RunQueue { RunQueue(pool: control.pool) }
     public var consent: ConsentStore {
-        ConsentStore(pool: control.pool, secret: serviceSecret, publicBaseURL: publicBaseURL, firstRunDelay: firstRunDelay)
+        ConsentStore(pool: control.pool, secret: serviceSecret, publicBaseURL: publicBaseURL, firstRunDelay: firstRunDelay, graph: graph)
     }
 
     public func hasher(for tenant: UUID) -> AddressHasher {

@@ -73,9 +73,10 @@ struct ServiceRuntime: Sendable {
         let control = ControlStore(
             pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: settings.poolSize, name: "control"), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: settings.poolSize, logger: logger)
-        let platform = Platform(
+        var platform = Platform(
             control: control, regions: regions, serviceSecret: try settings.resolveSecret(), publicBaseURL: settings.publicBaseURL,
             firstRunDelay: settings.firstRunDelayHours * 3600)
+        platform.graph = settings.graph  // issue 8: Microsoft Graph settings
         let services = AppServices(platform: platform, maximumBodyBytes: settings.maximumBodyBytes)
         return ServiceRuntime(databases: databases, services: services, logger: logger)
     }

@@ -30,11 +30,13 @@ struct ServiceSettings: Sendable {
     /// Mark the pages' session cookie Secure (set when the service is reached over TLS).
     var secureCookies: Bool
     var smtp: SMTPSettings
+    /// Microsoft Graph (`graph.*`, issue 8): hosts, limits, the key sealing client secrets.
+    var graph = GraphSettings()
 
     static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> ServiceSettings {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
-            EnvironmentVariablesProvider(secretsSpecifier: .specific(["RAPPORT_SECRET_KEY"])).prefixKeys(with: "rapport"),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["RAPPORT_SECRET_KEY", "RAPPORT_GRAPH_SECRET_KEY"])).prefixKeys(with: "rapport"),
         ]
         let file = configFile ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG_FILE"]
         if let file, !file.isEmpty {
@@ -69,7 +71,8 @@ struct ServiceSettings: Sendable {
             throw ValidationFailure("log.level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let host = config.string(forKey: "http.host", default: "127.0.0.1")
-        return ServiceSettings(
+        let graph = try Self.graphSettings(config)
+        var settings = ServiceSettings(
             host: host,
             port: port,
             databases: try DatabaseSet.configured(urls),
@@ -88,6 +91,29 @@ struct ServiceSettings: Sendable {
                 from: config.string(forKey: "smtp.from", default: "rapport@localhost"),
                 username: config.string(forKey: "smtp.username"),
                 password: config.string(forKey: "smtp.password", isSecret: true)))
+        settings.graph = graph
+        return settings
+    }
+
+    /// The `graph.*` settings (issue 8); defaults in `GraphSettings` and docs/graph.md.
+    static func graphSettings(_ config: ConfigReader) throws -> GraphSettings {
+        var graph = GraphSettings()
+        if let text = config.string(forKey: "graph.secret.key", isSecret: true) {
+            guard let bytes = hexBytes(text), bytes.count == 32 else {
+                throw ValidationFailure("graph.secret.key (RAPPORT_GRAPH_SECRET_KEY) must be 64 hex digits (32 bytes)")
+            }
+            graph.secretKey = bytes
+        }
+        graph.loginURL = config.string(forKey: "graph.login.url")
+        graph.apiURL = config.string(forKey: "graph.api.url")
+        graph.maximumConcurrency = config.int(forKey: "graph.max.concurrency", default: graph.maximumConcurrency)
+        graph.pageSize = config.int(forKey: "graph.page.size", default: graph.pageSize)
+        graph.maximumRetries = config.int(forKey: "graph.max.retries", default: graph.maximumRetries)
+        graph.requestTimeout = .seconds(config.int(forKey: "graph.timeout.seconds", default: 60))
+        graph.calendarHorizonDays = config.int(forKey: "graph.calendar.horizon.days", default: graph.calendarHorizonDays)
+        guard (1...256).contains(graph.maximumConcurrency) else { throw ValidationFailure("graph.max.concurrency must be 1 to 256") }
+        guard (1...1000).contains(graph.pageSize) else { throw ValidationFailure("graph.page.size must be 1 to 1000") }
+        return graph
     }
 
     /// The same settings with only the control database and `region`'s database.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Connectors
 import Engagement
 import Foundation
 import Logging
@@ -23,10 +24,12 @@ struct WorkerCommand: AsyncParsableCommand {
         // A worker opens the control database and its own region's database only.
         let runtime = try await ServiceRuntime.start(settings.restricted(to: region), logger: logger)
         let pauseAt = ProcessInfo.processInfo.environment["RAPPORT_WORKER_PAUSE_AT"].flatMap(RunStep.init(rawValue:))
+        // Microsoft Graph (issue 8): environments whose tenant has an app registration collect from it.
+        let graph = GraphCollector(platform: runtime.services.platform, logger: logger)
         let worker = RegionWorker(
             platform: runtime.services.platform,
             configuration: .init(region: region, lease: leaseSeconds, pollInterval: .seconds(pollSeconds), pauseAt: pauseAt),
-            collectors: [], logger: logger)
+            collectors: [graph], logger: logger)
         if once {
             while try await worker.runOnce() {}
         } else {
@@ -34,6 +37,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 configuration: .init(services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
+        try? await graph.shutdown()
         await runtime.shutdown()
     }
 }

@@ -15,16 +15,19 @@ public struct ConsentStore: Sendable {
     let publicBaseURL: String
     let firstRunDelay: TimeInterval
     let tokenLifetime: TimeInterval
+    /// Microsoft Graph (issue 8): the request also carries the admin-consent URL of the tenant's app, when it has one.
+    let graph: GraphSettings
 
     public init(
         pool: PostgresPool, secret: [UInt8], publicBaseURL: String, firstRunDelay: TimeInterval = 6 * 3600,
-        tokenLifetime: TimeInterval = 7 * 86_400
+        tokenLifetime: TimeInterval = 7 * 86_400, graph: GraphSettings = GraphSettings()
     ) {
         self.pool = pool
         self.secret = secret
         self.publicBaseURL = publicBaseURL
         self.firstRunDelay = firstRunDelay
         self.tokenLifetime = tokenLifetime
+        self.graph = graph
     }
 
     public func state(tenant: UUID) async throws -> ConsentState {
@@ -68,6 +71,9 @@ public struct ConsentStore: Sendable {
                 decided_at = NULL, decided_by = NULL, reason = NULL
             """)
         let link = "\(publicBaseURL)/consent/\(signed)"
+        // Microsoft Graph (issue 8): the app's admin-consent URL, its state bound to this request.
+        let adminConsent = try await GraphAdminConsent(pool: pool, secret: secret, publicBaseURL: publicBaseURL, settings: graph)
+            .emailParagraph(connection, tenant: tenant, request: token.request, expiresAt: token.expiresAt, at: moment)
         try await OutboxStore.enqueue(
             connection, tenant: tenant, recipient: address,
             subject: "Rapport: consent requested for \(tenantName)",
@@ -81,7 +87,7 @@ public struct ConsentStore: Sendable {
                 As the organization's Office 365 administrator, please review and grant or refuse consent:
 
                 \(link)
-
+                \(adminConsent)
                 The link works once and expires on \(ISO8601DateFormatter().string(from: token.expiresAt)). You can also \
                 decide in the Rapport admin console. Nothing is collected before consent is granted.
                 """,
@@ -139,7 +145,8 @@ public struct ConsentStore: Sendable {
         }
     }
 
-    private func record(
+    /// Records a decision and, for a grant, schedules the first runs (also used by the Graph admin-consent callback).
+    func record(
         _ connection: PostgresConnection, tenant: UUID, grant: Bool, decidedBy: String?, reason: String?, caller: Caller,
         control: ControlStore, at moment: Date
     ) async throws {

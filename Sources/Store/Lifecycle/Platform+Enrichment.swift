@@ -109,7 +109,8 @@ extension Platform {
         for (region, database) in regions.byRegion.sorted(by: { $0.key < $1.key }) {
             deleted[region.rawValue] = try await database.withTenant(tenant) { connection in
                 var counts: [String: Int] = [:]
-                for table in ["account_engagement", "current_result", "enrichment_run", "email_signal", "meeting_signal"] {
+                // graph_*: the Graph connector's resume points go too, so a later grant starts from a full sync (issue 8).
+                for table in ["account_engagement", "current_result", "enrichment_run", "email_signal", "meeting_signal", "graph_sync_state", "graph_event_item"] {
                     counts[table] = try await connection.execute("DELETE FROM \(identifier: table) WHERE tenant_id = \(tenant)")
                 }
                 return counts

@@ -146,6 +146,10 @@ public struct EnrichmentAggregator: Sendable {
             FROM meeting_signal
             WHERE environment_id = \(environment) AND starts_at >= \(windowStart) AND starts_at <= \(asOf)
             """)
+        // Issue 8 (found by the Graph benchmark): reply pairing looks emails up by key and by conversation;
+        // without these indexes both lookups scan the window once per reply (quadratic: minutes at 100k emails).
+        try await connection.execute("CREATE INDEX ON window_email (message_key, account_id)")
+        try await connection.execute("CREATE INDEX ON window_email (conversation, account_id, sent_at)")
         try await connection.execute("ANALYZE window_email")
         try await connection.execute("ANALYZE window_meeting")
         // Each account reply paired with our email it answers (see docs/results.md).

@@ -41,12 +41,9 @@ final class SignalRowEncoder: @unchecked Sendable {
         return value
     }
 
+    /// The key `row(_: MeetingSignal)` stores for the occurrence, so a later cancellation finds it.
     func occurrenceKey(_ meeting: ActivityMeeting) -> Int64 {
-        hasher.key("occurrence:" + Self.occurrenceIdentity(uid: meeting.uid, instant: meeting.recurrenceID ?? meeting.start))
-    }
-
-    static func occurrenceIdentity(uid: String, instant: Date) -> String {
-        "\(uid)|\(Int64(instant.timeIntervalSince1970.rounded(.down)))"
+        key("occurrence:" + ActivityClassifier.occurrenceKey(of: meeting))
     }
 
     func row(_ signal: EmailSignal) -> [UInt8] {

@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// Microsoft Graph (issue 8): the tenant's app registration, the admin-consent URL and its callback,
+/// and each mailbox's outcome in a run.
+struct GraphRoutes {
+    let services: AppServices
+    let environments: EnvironmentRoutes
+
+    var platform: Platform { services.platform }
+
+    func register(on router: Router<AppRequestContext>, v1: RouterGroup<AppRequestContext>) {
+        router.get("graph/consent/callback", use: callback)
+        v1.get("tenants/{tenant}/graph", use: registration)
+        v1.put("tenants/{tenant}/graph", use: save)
+        v1.delete("tenants/{tenant}/graph", use: delete)
+        v1.post("tenants/{tenant}/graph/admin-consent", use: adminConsent)
+        v1.get("tenants/{tenant}/environments/{environment}/runs/{run}/mailboxes", use: mailboxes)
+    }
+
+    /// The registration as the API shows it: never the secret; the hosts and the redirect URI to register in Entra.
+    struct RegistrationView: Encodable {
+        var registration: GraphRegistration
+        var loginURL: String
+        var graphURL: String
+        var redirectURI: String
+
+        func encode(to encoder: any Encoder) throws {
+            try registration.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(loginURL, forKey: .loginURL)
+            try container.encode(graphURL, forKey: .graphURL)
+            try container.encode(redirectURI, forKey: .redirectURI)
+        }
+
+        enum Keys: String, CodingKey {
+            case loginURL = "loginUrl"
+            case graphURL = "graphUrl"
+            case redirectURI = "redirectUri"
+        }
+    }
+
+    func view(_ registration: GraphRegistration) -> RegistrationView {
+        RegistrationView(
+            registration: registration, loginURL: platform.graph.loginBase(for: registration.cloud),
+            graphURL: platform.graph.apiBase(for: registration.cloud), redirectURI: platform.graphAdminConsent.redirectURI)
+    }
+
+    /// The owner or the Office 365 administrator reads it.
+    @Sendable func registration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, caller) = try context.tenantCaller()
+        guard caller.isOwner || caller.hasTenantRole(.o365Admin) else {
+            throw StoreError(.forbidden, "this needs the tenant's owner or o365_admin role")
+        }
+        guard let registration = try await platform.graphRegistrations.registration(tenant: tenant) else {
+            throw StoreError.notFound("graph registration")
+        }
+        return try json(view(registration))
+    }
+
+    /// Creates or replaces it (owner): `{entra_tenant_id, client_id, client_secret, cloud}`; the secret may be left out on a change.
+    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, caller) = try context.tenantCaller()
+        try caller.requireOwner()
+        let body = try await RequestBody.read(
+            request, limit: services.maximumBodyBytes, allowed: ["entra_tenant_id", "client_id", "client_secret", "cloud"])
+        let input = GraphRegistrationStore.Input(
+            entraTenantID: try body.string("entra_tenant_id"), clientID: try body.string("client_id"),
+            clientSecret: try body.optionalString("client_secret"),
+            cloud: body.has("cloud") ? try body.choice("cloud", GraphCloud.self) : .global)
+        let saved = try await platform.graphRegistrations.save(tenant: tenant, input, by: caller, control: platform.control)
+        return try json(view(saved))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, caller) = try context.tenantCaller()
+        try await platform.graphRegistrations.delete(tenant: tenant, by: caller, control: platform.control)
+        return Response(status: .noContent)
+    }
+
+    /// A fresh admin-consent URL for the console (o365_admin or owner); its state is single use.
+    @Sendable func adminConsent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, caller) = try context.tenantCaller()
+        let (url, expiresAt) = try await platform.graphAdminConsent.consoleURL(tenant: tenant, by: caller, control: platform.control)
+        struct Link: Encodable {
+            var url: String
+            var expiresAt: Date
+        }
+        return try json(Link(url: url, expiresAt: expiresAt), status: .created)
+    }
+
+    /// Where Microsoft sends the administrator back: `admin_consent=True&tenant=…&state=…`, or `error=…&error_description=…`.
+    @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let parameters = Self.query(request.uri.query ?? "")
+        do {
+            switch try await platform.graphAdminConsent.callback(parameters, consent: platform.consent, control: platform.control) {
+            case .granted(_, let name):
+                let hours = Int(platform.firstRunDelay / 3600)
+                return html(
+                    title: "Consent recorded",
+                    body: "<h1>Thank you</h1><p>Admin consent for \(escape(name)) is recorded. The first collection runs in about \(hours) hours.</p>")
+            case .refused(_, let name, let reason):
+                return html(
+                    title: "Consent refused",
+                    body: "<h1>Consent refused</h1><p>\(escape(name)) did not grant consent; nothing will be collected.</p><p>Microsoft said: \(escape(reason))</p>")
+            }
+        } catch let error as StoreError {
+            return html(title: "Admin consent", body: "<h1>Admin consent</h1><p>\(escape(error.message))</p>", status: ConsentPageRoutes.status(error))
+        }
+    }
+
+    /// Each selected mailbox's outcome in a run (viewer): done, forbidden (403) or not found, with Graph's reason.
+    @Sendable func mailboxes(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (environment, _) = try await environments.environment(context)
+        guard let run = try await platform.runs.run(tenant: environment.tenantID, id: try context.id("run", "run")), run.environmentID == environment.id else {
+            throw StoreError.notFound("run")
+        }
+        return try json(["mailboxes": try await platform.graphRunMailboxes.entries(tenant: environment.tenantID, run: run.id)])
+    }
+
+    /// A query string, percent-decoded, `+` as a space (as the identity platform sends it).
+    static func query(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if let key = parts.first, fields[key] == nil { fields[key] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+}
+
+extension GraphRoutes {
+    /// The OpenAPI entries of these routes (merged into `OpenAPIDocument`).
+    static var openAPIPaths: [String: Any] {
+        let tenant = OpenAPIDocument.parameter("tenant", "The tenant's id")
+        let environment = OpenAPIDocument.parameter("environment", "The environment's id")
+        return [
+            "/v1/tenants/{tenant}/graph": [
+                "parameters": [tenant],
+                "get": OpenAPIDocument.operation("The Microsoft Graph app registration, never its secret (owner, o365_admin)", tag: "graph", response: "GraphRegistration"),
+                "put": OpenAPIDocument.operation("Create or replace the app registration; the client secret is sealed and never returned (owner)", tag: "graph", request: "GraphRegistrationInput", response: "GraphRegistration"),
+                "delete": OpenAPIDocument.operation("Remove the app registration (owner)", tag: "graph", response: nil, status: "204"),
+            ],
+            "/v1/tenants/{tenant}/graph/admin-consent": [
+                "parameters": [tenant],
+                "post": OpenAPIDocument.operation("A new admin-consent URL with a single-use state (o365_admin, owner)", tag: "graph", response: "GraphAdminConsentLink", status: "201"),
+            ],
+            "/v1/tenants/{tenant}/environments/{environment}/runs/{run}/mailboxes": [
+                "parameters": [tenant, environment, OpenAPIDocument.parameter("run", "The run's id")],
+                "get": OpenAPIDocument.operation("Each selected mailbox's outcome in the run: done, forbidden, not_found (viewer)", tag: "graph", response: "GraphRunMailboxes"),
+            ],
+            "/graph/consent/callback": [
+                "parameters": [
+                    ["name": "admin_consent", "in": "query", "schema": OpenAPIDocument.string],
+                    ["name": "tenant", "in": "query", "schema": OpenAPIDocument.string],
+                    ["name": "state", "in": "query", "required": true, "schema": OpenAPIDocument.string],
+                    ["name": "error", "in": "query", "schema": OpenAPIDocument.string],
+                    ["name": "error_description", "in": "query", "schema": OpenAPIDocument.string],
+                ],
+                "get": OpenAPIDocument.htmlPage("Microsoft's admin-consent redirect: records the grant, or the refusal with its reason (HTML; the signed single-use state is the credential)"),
+            ],
+        ]
+    }
+
+    static var openAPISchemas: [String: Any] {
+        let string = OpenAPIDocument.string
+        let time = OpenAPIDocument.time
+        let cloud: [String: Any] = ["enum": GraphCloud.allCases.map(\.rawValue)]
+        return [
+            "GraphRegistrationInput": OpenAPIDocument.object(
+                ["entra_tenant_id": string, "client_id": OpenAPIDocument.uuid, "client_secret": ["type": "string", "writeOnly": true, "maxLength": 1024], "cloud": cloud],
+                required: ["entra_tenant_id", "client_id"]),
+            "GraphRegistration": OpenAPIDocument.object([
+                "tenant_id": OpenAPIDocument.uuid, "entra_tenant_id": string, "client_id": string, "cloud": cloud, "has_secret": ["type": "boolean"],
+                "secret_updated_at": time, "consented_at": OpenAPIDocument.nullable(time), "created_at": time, "updated_at": time,
+                "login_url": string, "graph_url": string, "redirect_uri": string,
+            ]),
+            "GraphAdminConsentLink": OpenAPIDocument.object(["url": string, "expires_at": time]),
+            "GraphRunMailboxes": OpenAPIDocument.object([
+                "mailboxes": ["type": "array", "items": OpenAPIDocument.object([
+                    "kind": ["enum": ["email", "meetings"]], "address": string, "directory_id": OpenAPIDocument.nullable(string),
+                    "state": ["enum": ["done", "forbidden", "not_found"]], "detail": OpenAPIDocument.nullable(string), "updated_at": time,
+                ])],
+            ]),
+        ]
+    }
+}

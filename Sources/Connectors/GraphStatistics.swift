@@ -1,0 +1,34 @@
+import Foundation
+
+/// Counters of one collection: requests, throttling, retries, token traffic, restarts.
+public final class GraphStatistics: @unchecked Sendable {
+    public struct Snapshot: Sendable, Equatable {
+        /// Graph API requests sent (retries included; token requests not).
+        public var requests = 0
+        /// 429, 503 and 504 answers.
+        public var throttled = 0
+        /// Retries after other transient faults (5xx, network, timeouts).
+        public var transientRetries = 0
+        /// Requests to the token endpoint.
+        public var tokenRequests = 0
+        /// Tokens refreshed because Graph answered 401.
+        public var tokenRefreshes = 0
+        /// Folders synced from scratch again after a 410.
+        public var restarts = 0
+        /// Pages received.
+        public var pages = 0
+        /// Items marked `@removed`.
+        public var removed = 0
+    }
+
+    private let lock = NSLock()
+    private var values = Snapshot()
+
+    public init() {}
+
+    public var snapshot: Snapshot { lock.withLock { values } }
+
+    func add(_ change: (inout Snapshot) -> Void) {
+        lock.withLock { change(&values) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Postgres
+
+/// Per-run, per-mailbox outcomes of Graph collection, for the progress pane: done, or why not.
+public struct GraphRunMailboxStore: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    public enum State: String, Sendable, Codable {
+        case done
+        /// Graph answered 403: an application access policy (or similar) excludes the mailbox.
+        case forbidden
+        /// No such user or mailbox (404), or the address did not resolve to a directory id.
+        case notFound = "not_found"
+    }
+
+    /// One mailbox's outcome in one step of a run.
+    public struct Entry: Sendable, Codable, Equatable {
+        public var kind: String
+        public var address: String
+        public var directoryID: String?
+        public var state: State
+        public var detail: String?
+        public var updatedAt: Date
+    }
+
+    public func record(
+        tenant: UUID, run: UUID, kind: String, address: String, directoryID: String?, state: State, detail: String?, at moment: Date
+    ) async throws {
+        try await pool.query(
+            """
+            INSERT INTO graph_run_mailbox (tenant_id, run_id, kind, address, directory_id, state, detail, updated_at)
+            VALUES (\(tenant), \(run), \(kind), \(address), \(directoryID), \(state.rawValue), \(detail), \(moment))
+            ON CONFLICT (tenant_id, run_id, kind, address) DO UPDATE
+            SET directory_id = excluded.directory_id, state = excluded.state, detail = excluded.detail, updated_at = excluded.updated_at
+            """)
+    }
+
+    public func entries(tenant: UUID, run: UUID) async throws -> [Entry] {
+        try await pool.query(
+            """
+            SELECT kind, address, directory_id, state, detail, updated_at FROM graph_run_mailbox
+            WHERE tenant_id = \(tenant) AND run_id = \(run) ORDER BY kind, address
+            """
+        ).map { row in
+            let (kind, address, directoryID, state, detail, updated) = try row.decode((String, String, String?, String, String?, Date).self)
+            return Entry(kind: kind, address: address, directoryID: directoryID, state: State(rawValue: state) ?? .notFound, detail: detail, updatedAt: updated)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Engagement
+import Foundation
+import Postgres
+
+/// The Graph connector's resume points and calendar item map, in the environment's region database.
+///
+/// Written after the records of a page are committed (a second, short
+/// transaction): a crash in between only makes the next attempt fetch that
+/// page again, and the importer's dedupe makes the repeat harmless.
+public struct GraphSyncStore: Sendable {
+    public let database: RegionDatabase
+    let hasher: AddressHasher
+    public let tenant: UUID
+    public let environment: UUID
+
+    public init(database: RegionDatabase, hasher: AddressHasher, tenant: UUID, environment: UUID) {
+        self.database = database
+        self.hasher = hasher
+        self.tenant = tenant
+        self.environment = environment
+    }
+
+    /// Where one folder of one mailbox continues.
+    public struct ResumePoint: Sendable, Equatable {
+        public var link: String
+        /// A deltaLink: the round finished. Otherwise a nextLink in the middle of one.
+        public var complete: Bool
+        /// The run that stored it.
+        public var runID: UUID
+        public var rangeStart: Date
+        public var rangeEnd: Date?
+
+        public init(link: String, complete: Bool, runID: UUID, rangeStart: Date, rangeEnd: Date?) {
+            self.link = link
+            self.complete = complete
+            self.runID = runID
+            self.rangeStart = rangeStart
+            self.rangeEnd = rangeEnd
+        }
+    }
+
+    /// A calendar item seen in a mailbox: its Graph id and the occurrence it is.
+    public struct EventItem: Sendable {
+        public var mailbox: String
+        public var itemID: String
+        public var meeting: ActivityMeeting
+        /// The mailbox owner is the organizer.
+        public var organized: Bool
+
+        public init(mailbox: String, itemID: String, meeting: ActivityMeeting, organized: Bool) {
+            self.mailbox = mailbox
+            self.itemID = itemID
+            self.meeting = meeting
+            self.organized = organized
+        }
+    }
+
+    /// What a batch of committed pages leaves behind.
+    public struct PageOutcome: Sendable {
+        public var mailbox: String
+        public var folder: GraphFolder
+        /// The link after the page (nil: leave the stored one).
+        public var resume: ResumePoint?
+        public var eventItems: [EventItem]
+        /// Graph ids marked `@removed` in a calendar.
+        public var removedEventIDs: [String]
+
+        public init(mailbox: String, folder: GraphFolder, resume: ResumePoint?, eventItems: [EventItem] = [], removedEventIDs: [String] = []) {
+            self.mailbox = mailbox
+            self.folder = folder
+            self.resume = resume
+            self.eventItems = eventItems
+            self.removedEventIDs = removedEventIDs
+        }
+    }
+
+    /// Every stored resume point of the environment, by mailbox id and folder.
+    public func resumePoints() async throws -> [String: [GraphFolder: ResumePoint]] {
+        try await database.withTenant(tenant) { connection in
+            var points: [String: [GraphFolder: ResumePoint]] = [:]
+            for row in try await connection.query(
+                """
+                SELECT mailbox_id, folder, link, complete, run_id, range_start, range_end FROM graph_sync_state
+                WHERE environment_id = \(environment)
+                """)
+            {
+                let (mailbox, folder, link, complete, run, start, end) = try row.decode((String, String, String, Bool, UUID, Date, Date?).self)
+                guard let folder = GraphFolder(rawValue: folder) else { continue }
+                points[mailbox, default: [:]][folder] = ResumePoint(link: link, complete: complete, runID: run, rangeStart: start, rangeEnd: end)
+            }
+            return points
+        }
+    }
+
+    /// Stores resume points and the calendar item map, and applies calendar removals and moves.
+    ///
+    /// Returns how many meeting signals a removal from the organizer's calendar or a move deleted.
+    @discardableResult
+    public func record(_ outcomes: [PageOutcome], at moment: Date) async throws -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        // The calendar items of the batch, the last sighting of each (mailbox, item) winning.
+        var items: [String: (mailbox: String, item: Int64, occurrence: Int64, organized: Int32)] = [:]
+        var removedMailboxes: [String] = []
+        var removedKeys: [Int64] = []
+        for outcome in outcomes {
+            for item in outcome.eventItems {
+                let itemKey = hasher.key("graph-item:" + item.itemID)
+                let occurrence = hasher.key("occurrence:" + ActivityClassifier.occurrenceKey(of: item.meeting))
+                items["\(item.mailbox)|\(itemKey)"] = (item.mailbox, itemKey, occurrence, item.organized ? 1 : 0)
+            }
+            for id in outcome.removedEventIDs {
+                removedMailboxes.append(outcome.mailbox)
+                removedKeys.append(hasher.key("graph-item:" + id))
+            }
+        }
+        let batch = Array(items.values)
+        return try await database.withTenant(tenant) { connection in
+            var dropped: [Int64] = []
+            if !batch.isEmpty {
+                let mailboxes = batch.map(\.mailbox)
+                let keys = batch.map(\.item)
+                let occurrences = batch.map(\.occurrence)
+                let organized = batch.map(\.organized)
+                // An item that now is another occurrence (a single event moved) drops the one it was.
+                dropped += try await connection.query(
+                    """
+                    SELECT g.occurrence_key FROM graph_event_item g
+                    JOIN unnest(\(mailboxes)::text[], \(keys)::bigint[], \(occurrences)::bigint[]) AS i(mailbox_id, item_key, occurrence_key)
+                      ON g.mailbox_id = i.mailbox_id AND g.item_key = i.item_key
+                    WHERE g.environment_id = \(environment) AND g.occurrence_key <> i.occurrence_key
+                    """
+                ).decode(Int64.self)
+                try await connection.execute(
+                    """
+                    INSERT INTO graph_event_item (tenant_id, environment_id, mailbox_id, item_key, occurrence_key, organized)
+                    SELECT \(tenant), \(environment), i.mailbox_id, i.item_key, i.occurrence_key, i.organized <> 0
+                    FROM unnest(\(mailboxes)::text[], \(keys)::bigint[], \(occurrences)::bigint[], \(organized)::int[])
+                         AS i(mailbox_id, item_key, occurrence_key, organized)
+                    ON CONFLICT (tenant_id, environment_id, mailbox_id, item_key)
+                    DO UPDATE SET occurrence_key = excluded.occurrence_key, organized = excluded.organized
+                    """)
+            }
+            if !removedKeys.isEmpty {
+                // Only the organizer's calendar speaks for the meeting; an attendee may just have deleted their copy.
+                dropped += try await connection.query(
+                    """
+                    DELETE FROM graph_event_item g USING unnest(\(removedMailboxes)::text[], \(removedKeys)::bigint[]) AS r(mailbox_id, item_key)
+                    WHERE g.environment_id = \(environment) AND g.mailbox_id = r.mailbox_id AND g.item_key = r.item_key AND g.organized
+                    RETURNING g.occurrence_key
+                    """
+                ).decode(Int64.self)
+                try await connection.execute(
+                    """
+                    DELETE FROM graph_event_item g USING unnest(\(removedMailboxes)::text[], \(removedKeys)::bigint[]) AS r(mailbox_id, item_key)
+                    WHERE g.environment_id = \(environment) AND g.mailbox_id = r.mailbox_id AND g.item_key = r.item_key
+                    """)
+            }
+            for outcome in outcomes {
+                guard let resume = outcome.resume else { continue }
+                try await connection.execute(
+                    """
+                    INSERT INTO graph_sync_state (tenant_id, environment_id, mailbox_id, folder, link, complete, run_id, range_start, range_end, updated_at)
+                    VALUES (\(tenant), \(environment), \(outcome.mailbox), \(outcome.folder.rawValue), \(resume.link), \(resume.complete),
+                            \(resume.runID), \(resume.rangeStart), \(resume.rangeEnd), \(moment))
+                    ON CONFLICT (tenant_id, environment_id, mailbox_id, folder) DO UPDATE
+                    SET link = excluded.link, complete = excluded.complete, run_id = excluded.run_id, range_start = excluded.range_start,
+                        range_end = excluded.range_end, updated_at = excluded.updated_at
+                    """)
+            }
+            guard !dropped.isEmpty else { return 0 }
+            return try await connection.execute(
+                "DELETE FROM meeting_signal WHERE environment_id = \(environment) AND occurrence_key = ANY(\(dropped))")
+        }
+    }
+
+    /// Forgets a folder's resume point (a 410: the next request starts a full sync).
+    public func reset(mailbox: String, folder: GraphFolder) async throws {
+        _ = try await database.withTenant(tenant) { connection in
+            try await connection.execute(
+                """
+                DELETE FROM graph_sync_state
+                WHERE environment_id = \(environment) AND mailbox_id = \(mailbox) AND folder = \(folder.rawValue)
+                """)
+        }
+    }
+}
