@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
         .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),
-        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Ingest", "Engagement"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Ingest", "Engagement", "FakeGraph"]),
     ],
     swiftLanguageModes: [.v6]
 )

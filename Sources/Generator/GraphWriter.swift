@@ -1,76 +1,73 @@
-/// Writes the fake Microsoft Graph tenant: users, groups with transitive members, and per selected
-/// mailbox its messages and calendar view in Graph's JSON shapes, as pages with next and delta links.
+import Foundation
+
+/// Writes the organization as a fake Microsoft Graph tenant folder, the layout `rapport fake-graph
+/// --tenant-dir` and `FakeTenantFiles.load` serve: the tenant, its users, its groups with their
+/// direct members, and per selected mailbox its Inbox, Sent Items and calendar view in Graph's
+/// JSON shapes (the fake pages them and adds the next and delta links).
 ///
-/// Layout (see docs/generator.md): `graph/users.json`, `graph/groups.json`,
-/// `graph/mailboxes/<address>/messages/page-NNNN.json`,
-/// `graph/mailboxes/<address>/events/page-NNNN.json`.
+/// Layout (see docs/generator.md): `graph/tenant.json`, `graph/users.json`, `graph/groups.json`,
+/// `graph/mailboxes/<user id>/inbox.json`, `sentitems.json`, `calendar.json`.
+/// Times are UTC, as Graph answers a client that prefers `outlook.timezone="UTC"`.
 enum GraphWriter {
     static let base = "https://graph.microsoft.com/v1.0"
-    static let pageSize = 100
+
+    /// The Entra tenant id of the organization: a GUID derived from its seed and domain.
+    static func entraTenantID(_ organization: SyntheticOrganization) -> String {
+        let hex = GraphIDs.hex("tenant/\(organization.spec.seed)/\(organization.spec.domain)")
+            + GraphIDs.hex("tenant-id/\(organization.spec.domain)/\(organization.spec.seed)")
+        let digits = Array(hex)
+        func part(_ range: Range<Int>) -> String { String(digits[range]) }
+        return "\(part(0..<8))-\(part(8..<12))-4\(part(13..<16))-8\(part(17..<20))-\(part(20..<32))"
+    }
+
+    static func tenant(_ organization: SyntheticOrganization) -> [UInt8] {
+        JSONText.object([
+            ("entra_tenant_id", .string(entraTenantID(organization))), ("domain", .string(organization.spec.domain)),
+        ]).bytes(indent: true)
+    }
 
     static func users(_ directory: Directory) -> [UInt8] {
         let value = directory.users.map { user -> JSONText in
             .object([
                 ("id", .string(user.id)), ("displayName", .string(user.displayName)), ("mail", .string(user.mail)),
                 ("userPrincipalName", .string(user.userPrincipalName)), ("department", .string(user.department)),
-                ("accountEnabled", true),
+                ("accountEnabled", true), ("hasMailbox", .bool(user.mailbox != nil)),
             ])
         }
         return JSONText.object([("@odata.context", .string("\(base)/$metadata#users")), ("value", .array(value))]).bytes(indent: true)
     }
 
+    /// The groups with their direct members' ids (users or groups); the fake resolves `transitiveMembers`.
     static func groups(_ directory: Directory) -> [UInt8] {
-        let userIDs = Set(directory.users.map(\.id))
-        func reference(_ id: String) -> JSONText {
-            .object([
-                ("@odata.type", .string(userIDs.contains(id) ? "#microsoft.graph.user" : "#microsoft.graph.group")), ("id", .string(id)),
-            ])
-        }
         let value = directory.groups.map { group -> JSONText in
             .object([
                 ("id", .string(group.id)), ("displayName", .string(group.displayName)), ("mail", .string(group.mail)),
                 ("mailEnabled", true), ("securityEnabled", false), ("groupTypes", .array([])),
-                ("members", .array(group.members.map(reference))),
-                ("transitiveMembers", .array(directory.transitiveMembers(of: group.id).map(reference))),
+                ("members", .array(group.members.map { .string($0) })),
             ])
         }
         return JSONText.object([("@odata.context", .string("\(base)/$metadata#groups")), ("value", .array(value))]).bytes(indent: true)
     }
 
-    /// The pages of one mailbox's messages, oldest first.
-    static func messagePages(user: DirectoryUser, mailbox: Int, emails: [GeneratedEmail]) -> [[UInt8]] {
-        let items = emails.map { message($0, mailbox: mailbox) }
-        return pages(items, user: user, collection: "messages")
+    /// One mailbox's messages, oldest first: what it sent (Sent Items) and what it received (Inbox).
+    static func mailFolders(mailbox: Int, emails: [GeneratedEmail]) -> (inbox: [UInt8], sentItems: [UInt8]) {
+        var inbox: [JSONText] = []
+        var sentItems: [JSONText] = []
+        for email in emails {
+            if email.from.mailboxIndex == mailbox { sentItems.append(message(email, mailbox: mailbox)) } else { inbox.append(message(email, mailbox: mailbox)) }
+        }
+        return (collection(inbox), collection(sentItems))
     }
 
-    /// The pages of one mailbox's calendar view: each series master, then its occurrences and exceptions.
-    static func eventPages(user: DirectoryUser, mailbox: Int, events: [GeneratedEvent]) -> [[UInt8]] {
+    /// One mailbox's calendar view: each series master, then its occurrences and exceptions.
+    static func calendar(mailbox: Int, events: [GeneratedEvent]) -> [UInt8] {
         var items: [JSONText] = []
         for event in events { items += self.events(event, mailbox: mailbox) }
-        return pages(items, user: user, collection: "calendarView")
+        return collection(items)
     }
 
-    static func pages(_ items: [JSONText], user: DirectoryUser, collection: String) -> [[UInt8]] {
-        let count = max(1, (items.count + pageSize - 1) / pageSize)
-        var out: [[UInt8]] = []
-        for page in 0..<count {
-            let slice = Array(items[min(items.count, page * pageSize)..<min(items.count, (page + 1) * pageSize)])
-            var members: [(String, JSONText)] = [
-                ("@odata.context", .string("\(base)/$metadata#users('\(user.id)')/\(collection)")), ("value", .array(slice)),
-            ]
-            if page + 1 < count {
-                members.append(("@odata.nextLink", .string("\(base)/users/\(user.id)/\(collection)?$skiptoken=page-\(number(page + 2))")))
-            } else {
-                members.append(("@odata.deltaLink", .string("\(base)/users/\(user.id)/\(collection)/delta?$deltatoken=\(GraphIDs.hex(user.id + collection))")))
-            }
-            out.append(JSONText.object(members).bytes(indent: false))
-        }
-        return out
-    }
-
-    static func number(_ n: Int) -> String {
-        let s = String(n)
-        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    static func collection(_ items: [JSONText]) -> [UInt8] {
+        JSONText.object([("value", .array(items))]).bytes(indent: false)
     }
 
     static func address(_ person: Participant) -> JSONText {
@@ -123,13 +120,7 @@ enum GraphWriter {
     static let responses = ["ACCEPTED": "accepted", "TENTATIVE": "tentativelyAccepted", "DECLINED": "declined", "NEEDS-ACTION": "notResponded"]
 
     static func dateTimeZone(_ seconds: Int, _ event: GeneratedEvent) -> JSONText {
-        if event.zone == "UTC" || event.allDay {
-            return .object([("dateTime", .string(TextFormats.graphDateTime(seconds))), ("timeZone", "UTC")])
-        }
-        return .object([
-            ("dateTime", .string(TextFormats.graphDateTime(Zones.local(seconds, zone: event.zone)))),
-            ("timeZone", .string(Zones.windowsName(event.zone))),
-        ])
+        .object([("dateTime", .string(TextFormats.graphDateTime(seconds))), ("timeZone", "UTC")])
     }
 
     /// The calendar view items of one event in one mailbox.

@@ -64,16 +64,15 @@ public struct OrganizationWriter: Sendable {
             try write(Self.ndjson(emails: emails, events: events), "activity.ndjson")
         }
         if formats.contains(.graph) {
+            try write(GraphWriter.tenant(organization), "graph/tenant.json")
             try write(GraphWriter.users(organization.directory), "graph/users.json")
             try write(GraphWriter.groups(organization.directory), "graph/groups.json")
-            for (box, person) in mailboxes.enumerated() {
-                guard let user = organization.directory.users.first(where: { $0.mailbox == box }) else { continue }
-                for (k, page) in GraphWriter.messagePages(user: user, mailbox: box, emails: mailByBox[box]).enumerated() {
-                    try write(page, "graph/mailboxes/\(person.address)/messages/page-\(GraphWriter.number(k + 1)).json")
-                }
-                for (k, page) in GraphWriter.eventPages(user: user, mailbox: box, events: eventsByBox[box]).enumerated() {
-                    try write(page, "graph/mailboxes/\(person.address)/events/page-\(GraphWriter.number(k + 1)).json")
-                }
+            for user in organization.directory.users {
+                guard let box = user.mailbox else { continue }
+                let folders = GraphWriter.mailFolders(mailbox: box, emails: mailByBox[box])
+                try write(folders.inbox, "graph/mailboxes/\(user.id)/inbox.json")
+                try write(folders.sentItems, "graph/mailboxes/\(user.id)/sentitems.json")
+                try write(GraphWriter.calendar(mailbox: box, events: eventsByBox[box]), "graph/mailboxes/\(user.id)/calendar.json")
             }
         }
         try write(ManifestWriter.json(organization, figures, formats: formats), "manifest.json")

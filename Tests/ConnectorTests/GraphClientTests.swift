@@ -154,7 +154,8 @@ struct GraphClientTests {
     @Test("at most four requests per mailbox and the global limit in flight")
     func limits() async throws {
         let client = try await Client.make(.init(mailboxes: 3)) { $0.maximumConcurrency = 6 }
-        client.store.updateFaults { $0.latency = .milliseconds(60) }
+        // Long enough that every permit is taken before the first answer, even on a busy machine.
+        client.store.updateFaults { $0.latency = .milliseconds(400) }
         let requester = client.requester(client.tokens())
         let api = client.settings.apiURL!
         _ = try await requester.get("\(api)/users/\(client.tenant.users[0].id)")

@@ -1,5 +1,6 @@
 import Engagement
 import Foundation
+import FakeGraph
 import Generator
 import Ingest
 import Testing
@@ -114,26 +115,21 @@ struct ParserRoundTripTests {
         #expect(try fixture.read("activity.ndjson").count == records.count)
     }
 
-    @Test("the Graph pages parse, link to each other, and hold the same emails and occurrences")
+    @Test("the Graph tenant folder parses into the same emails and occurrences, and the fake Graph server loads it")
     func graph() throws {
-        let mailboxes = fixture.folder.appendingPathComponent("graph/mailboxes")
+        let tenant = fixture.folder.appendingPathComponent("graph")
+        let mailboxes = tenant.appendingPathComponent("mailboxes")
+        let selected = fixture.organization.directory.users.filter { $0.mailbox != nil }
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: mailboxes.path)) == Set(selected.map(\.id)))
         var emails: [ActivityRecord] = []
         var meetings: [ActivityRecord] = []
-        for address in try FileManager.default.contentsOfDirectory(atPath: mailboxes.path).sorted() {
-            for collection in ["messages", "events"] {
-                let folder = mailboxes.appendingPathComponent(address).appendingPathComponent(collection)
-                let pages = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-                for (k, name) in pages.enumerated() {
-                    let page = try GraphPageParser.parse(Array(try Data(contentsOf: folder.appendingPathComponent(name))))
-                    if k + 1 < pages.count {
-                        #expect(page.nextLink?.hasSuffix("$skiptoken=\(pages[k + 1].dropLast(5))") == true)
-                        #expect(page.deltaLink == nil)
-                    } else {
-                        #expect(page.nextLink == nil)
-                        #expect(page.deltaLink != nil)
-                    }
-                    if collection == "messages" { emails += page.records } else { meetings += page.records }
-                }
+        var counts: [String: Int] = [:]
+        for user in selected {
+            for folder in ["inbox", "sentitems", "calendar"] {
+                let page = try GraphPageParser.parse(Array(try Data(contentsOf: mailboxes.appendingPathComponent(user.id).appendingPathComponent("\(folder).json"))))
+                if folder == "calendar" { meetings += page.records } else { emails += page.records }
+                let object = try JSONSerialization.jsonObject(with: Data(contentsOf: mailboxes.appendingPathComponent(user.id).appendingPathComponent("\(folder).json")))
+                counts["\(user.id)/\(folder)"] = ((object as! [String: Any])["value"] as! [Any]).count
             }
         }
         #expect(emails.count == fixture.figures.emailCopies)
@@ -158,9 +154,19 @@ struct ParserRoundTripTests {
             }
             #expect(parsedMeetings[key] == expected, "occurrence \(key)")
         }
-        for name in ["users.json", "groups.json"] {
-            let object = try JSONSerialization.jsonObject(with: Data(try bytes("graph/\(name)"))) as! [String: Any]
-            #expect((object["value"] as! [Any]).isEmpty == false)
+
+        // The fake server serves exactly these files, for the directory ids the organization has.
+        let header = try JSONSerialization.jsonObject(with: Data(contentsOf: tenant.appendingPathComponent("tenant.json"))) as! [String: Any]
+        #expect(UUID(uuidString: header["entra_tenant_id"] as? String ?? "") != nil)
+        #expect(header["domain"] as? String == fixture.organization.spec.domain)
+        let store = try FakeTenantFiles.load(from: tenant, clientID: "demo-client", clientSecret: "demo-secret")
+        #expect(store.credentials.tenantID == header["entra_tenant_id"] as? String)
+        #expect(Set(store.tenant.users.filter(\.hasMailbox).map(\.id)) == Set(selected.map(\.id)))
+        #expect(store.tenant.groups.map(\.id).sorted() == fixture.organization.directory.groups.map(\.id).sorted())
+        #expect(store.tenant.groups.flatMap(\.members).isEmpty == false)
+        for (key, count) in counts {
+            let parts = key.split(separator: "/").map(String.init)
+            #expect(store.count(user: parts[0], folder: parts[1]) == count, "\(key)")
         }
     }
 }
