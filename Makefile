@@ -10,11 +10,10 @@ deps:
 build: deps
 	$(SWIFT) build --product rapport
 
-## The program's main job: local database up, migrated, status printed.
+## The product end to end: the local cluster up and migrated, a generated organization enriched in all
+## three regions through the Graph connector and a fake Graph, a summary, then the pages served (Ctrl-C stops).
 demo: build
-	$(BIN) db start
-	$(BIN) migrate
-	$(BIN) status
+	$(BIN) demo
 
 ## Every test, against real PostgreSQL clusters the suite starts and stops itself, then
 ## `rapport parse` against Python's email, icalendar and recurring-ical-events on public corpora.

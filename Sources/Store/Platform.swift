@@ -78,7 +78,8 @@ public struct Platform: Sendable {
     /// With an enrichment configured, its mailboxes are the selected addresses,
     /// its email field maps contacts, and its noise rules and exclusions apply.
     /// Before that, every address of the tenant's own domains counts as selected.
-    public func activityScope(for environment: Environment) async throws -> ActivityImporter.Scope {
+    /// `asOf` is the run's moment (its scheduled time), which fixes the one-year window's start; nil is now.
+    public func activityScope(for environment: Environment, asOf: Date? = nil) async throws -> ActivityImporter.Scope {
         let tenant = try await control.tenant(environment.tenantID)
         let moment = now()
         let stored = try await enrichments.configuration(tenant: environment.tenantID, environment: environment.id)
@@ -89,7 +90,7 @@ public struct Platform: Sendable {
         return ActivityImporter.Scope(
             tenant: environment.tenantID, environment: environment.id, internalDomains: tenant.emailDomains,
             selectedAddresses: selected, emailField: stored?.configuration.emailField,
-            rules: stored?.configuration.rules ?? NoiseRules(), windowStart: moment.addingTimeInterval(-365 * 86_400),
+            rules: stored?.configuration.rules ?? NoiseRules(), windowStart: (asOf ?? moment).addingTimeInterval(-365 * 86_400),
             windowEnd: moment)
     }
 

@@ -59,7 +59,9 @@ public struct RegionWorker: Service {
                 worked = false
             }
             if !worked {
-                try? await Task.sleep(for: configuration.pollInterval)
+                // The pause ends early on shutdown, so a stopping service does not wait out the poll interval.
+                let pause = configuration.pollInterval
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
             }
         }
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)"])

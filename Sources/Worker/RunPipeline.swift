@@ -87,7 +87,7 @@ struct RunPipeline: Sendable {
             if mailboxes.isEmpty {
                 mailboxes = try await platform.enrichments.mailboxes(tenant: run.tenantID, environment: run.environmentID)
             }
-            let scope = try await platform.activityScope(for: environment)
+            let scope = try await platform.activityScope(for: environment, asOf: run.scheduledFor)
             let importer = try platform.importer(for: environment)
             var counts: [String: Int] = [:]
             let queue = platform.runs

@@ -25,7 +25,9 @@ public struct SchedulerService: Service {
             } catch {
                 logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // Ends early on shutdown, so stopping does not wait out the interval.
+            let pause = interval
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }

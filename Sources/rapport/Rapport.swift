@@ -10,7 +10,7 @@ struct Rapport: AsyncParsableCommand {
             DatabaseCommand.self, MigrateCommand.self, StatusCommand.self, ServeCommand.self, TenantCommand.self,
             EnvironmentCommand.self, KeyCommand.self, LicenceCommand.self, DataverseCommand.self, CheckCommand.self,
             ImportCommand.self, EnrichCommand.self, WorkerCommand.self, DirectoryCommand.self,
-            ParseCommand.self, BenchCommand.self, ParseBenchCommand.self, GenerateCommand.self, FakeGraphCommand.self,
+            ParseCommand.self, BenchCommand.self, ParseBenchCommand.self, GenerateCommand.self, FakeGraphCommand.self, DemoCommand.self,
         ]
     )
 }

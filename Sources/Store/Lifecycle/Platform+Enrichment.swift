@@ -75,7 +75,10 @@ extension Platform {
     }
 
     /// "Run now": queues a run at once; a conflict while one is queued or running.
-    public func runNow(tenant: UUID, environment environmentID: UUID, by caller: Caller) async throws -> RunRecord {
+    ///
+    /// `asOf`, a past moment, makes the run's one-year window end there instead of now
+    /// (`rapport demo` runs as of the generated organization's day).
+    public func runNow(tenant: UUID, environment environmentID: UUID, asOf: Date? = nil, by caller: Caller) async throws -> RunRecord {
         let environment = try await control.environment(tenant: tenant, id: environmentID)
         guard caller.has(.admin, on: environment.id) else { throw StoreError(.forbidden, "this needs the admin role on the environment") }
         guard try await enrichments.configuration(tenant: tenant, environment: environmentID) != nil else {
@@ -85,8 +88,9 @@ extension Platform {
             throw StoreError(.unprocessable, "the Office 365 administrator has not granted consent; nothing is collected before a grant", field: "tenant_consent")
         }
         let moment = now()
+        if let asOf, asOf > moment { throw StoreError(.invalid, "must not be in the future", field: "as_of") }
         let run = try await runs.enqueue(
-            tenant: tenant, environment: environmentID, region: environment.region, trigger: .manual, scheduledFor: moment, at: moment)
+            tenant: tenant, environment: environmentID, region: environment.region, trigger: .manual, scheduledFor: asOf ?? moment, at: moment)
         try await control.pool.withTransaction { connection in
             try await control.audit(
                 connection, tenant: tenant, caller: caller, action: "run.request", target: "environment/\(environmentID)/runs/\(run.id)")
