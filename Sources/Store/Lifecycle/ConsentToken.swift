@@ -3,7 +3,8 @@ import Foundation
 
 /// The token in a consent email's link: signed, expiring, and (through the database) single-use.
 ///
-/// `base64url(tenant ‖ request ‖ expiry) + "." + base64url(HMAC-SHA256(secret, "rapport.consent.v1" ‖ payload))`.
+/// `base64url(tenant ‖ request ‖ expiry) + "." + base64url(HMAC-SHA256(secret, purpose ‖ payload))`, the purpose
+/// `rapport.consent.v1` (another purpose, such as `GraphConsentState`'s, signs tokens that cannot stand in for these).
 /// The signature and expiry are checked before the database is asked; the
 /// database keeps only the token's SHA-256 and marks it used.
 public struct ConsentToken: Sendable, Equatable {
@@ -17,9 +18,11 @@ public struct ConsentToken: Sendable, Equatable {
         self.expiresAt = expiresAt
     }
 
-    public func signed(with secret: [UInt8]) -> String {
+    public static let purpose = "rapport.consent.v1"
+
+    public func signed(with secret: [UInt8], purpose: String = Self.purpose) -> String {
         let payload = Self.payload(tenant: tenant, request: request, expiresAt: expiresAt)
-        return Self.base64URL(payload) + "." + Self.base64URL(Self.signature(payload, secret: secret))
+        return Self.base64URL(payload) + "." + Self.base64URL(Self.signature(payload, secret: secret, purpose: purpose))
     }
 
     public enum Failure: Error, Sendable, Equatable {
@@ -29,12 +32,12 @@ public struct ConsentToken: Sendable, Equatable {
     }
 
     /// Verifies a presented token; throws for a forged, malformed or expired one.
-    public static func verify(_ text: String, secret: [UInt8], at moment: Date) throws(Failure) -> ConsentToken {
+    public static func verify(_ text: String, secret: [UInt8], at moment: Date, purpose: String = Self.purpose) throws(Failure) -> ConsentToken {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = data(base64URL: String(parts[0])), let signature = data(base64URL: String(parts[1])),
             payload.count == 40
         else { throw .malformed }
-        let expected = Self.signature(payload, secret: secret)
+        let expected = Self.signature(payload, secret: secret, purpose: purpose)
         guard expected.count == signature.count else { throw .badSignature }
         var difference: UInt8 = 0
         for (a, b) in zip(expected, signature) { difference |= a ^ b }
@@ -61,8 +64,8 @@ public struct ConsentToken: Sendable, Equatable {
         return Data(bytes)
     }
 
-    static func signature(_ payload: Data, secret: [UInt8]) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data("rapport.consent.v1".utf8) + payload, using: SymmetricKey(data: secret)))
+    static func signature(_ payload: Data, secret: [UInt8], purpose: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(purpose.utf8) + payload, using: SymmetricKey(data: secret)))
     }
 
     static func base64URL(_ data: Data) -> String {
