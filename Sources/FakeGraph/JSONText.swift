@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 
 /// Writes JSON text by hand: the fake serves pre-rendered items, so pages are concatenations.
@@ -56,31 +57,13 @@ enum JSONText {
 
     /// `2025-03-01T09:30:00Z`.
     static func timestamp(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let rest = seconds - days * 86_400
-        let (year, month, day) = civil(days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, rest / 3600, rest / 60 % 60, rest % 60)
+        RFC3339UTC.string(from: date)
     }
 
     /// Graph's `dateTimeTimeZone` in UTC: `{"dateTime": "2025-03-01T09:30:00.0000000", "timeZone": "UTC"}`.
     static func dateTimeTimeZone(_ date: Date) -> [UInt8] {
         let text = String(timestamp(date).dropLast()) + ".0000000"
         return object([("dateTime", string(text)), ("timeZone", string("UTC"))])
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
     }
 
     /// Parses `2025-03-01T09:30:00Z` (or with a fraction, or without the zone: UTC).

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Formats instants as RFC 3339 UTC with whole seconds (`2025-03-01T09:30:00Z`), without a DateFormatter.
-enum RFC3339UTC {
+public enum RFC3339UTC {
     /// The instant, rounded down to the second, as `YYYY-MM-DDTHH:MM:SSZ`.
-    static func string(from date: Date) -> String {
+    public static func string(from date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
