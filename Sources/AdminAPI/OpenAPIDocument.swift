@@ -318,7 +318,7 @@ enum OpenAPIDocument {
                 "EnrichmentView": ["type": "object", "description": "configuration, mailbox_count, next_run_at, consent, active_run"],
                 "EnrichmentSaved": ["type": "object", "description": "enrichment, consent, consent_requested"],
                 "OfficeUserEntity": object(["Office_UserEntity": ["type": "array", "items": object(["Email": string, "DirectoryId": nullable(string)])]]),
-                "Run": ["type": "object", "description": "id, tenant_id, environment_id, region, status, trigger, scheduled_for, attempts, lease_owner, lease_expires_at, created_at, started_at, finished_at, error, steps [{step, state, counts, started_at, finished_at, error}]"],
+                "Run": ["type": "object", "description": "id, tenant_id, environment_id, region, status, trigger, scheduled_for, as_of (the end of the one-year window), attempts, lease_owner, lease_expires_at, created_at, started_at, finished_at, error, steps [{step, state, counts, started_at, finished_at, error}]"],
                 "RunList": list("runs", "Run"),
                 "SegmentInput": object(["name": string, "expression": ["type": "string", "description": "e.g. DaysSinceLastEmail > 60 AND DaysSinceLastMeeting > 60; columns, = <> < <= > >=, AND, OR, NOT, (), IS [NOT] NULL, numbers, 'text', 'YYYY-MM-DD', today - N days|weeks|months, Name, Domain, AccountId"]], required: ["name", "expression"]),
                 "Segment": object(["id": uuid, "name": string, "expression": string, "ready_made": ["type": "boolean"], "created_at": time, "size": nullable(["type": "integer"])]),

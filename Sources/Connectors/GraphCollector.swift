@@ -77,7 +77,7 @@ public struct GraphCollector: Sendable {
         // The scope follows the mailboxes just resolved; records up to the end of the calendar range are
         // kept (a meeting scheduled ahead counts once it has started, and is never fetched twice).
         let moment = platform.now()
-        var scope = try await platform.activityScope(for: environment, asOf: run.scheduledFor)
+        var scope = try await platform.activityScope(for: environment, asOf: run.asOf)
         let rangeEnd = moment.addingTimeInterval(Double(settings.calendarHorizonDays) * 86_400)
         scope.windowEnd = rangeEnd
         let sync = try platform.graphSync(for: environment)

@@ -87,7 +87,7 @@ struct RunPipeline: Sendable {
             if mailboxes.isEmpty {
                 mailboxes = try await platform.enrichments.mailboxes(tenant: run.tenantID, environment: run.environmentID)
             }
-            let scope = try await platform.activityScope(for: environment, asOf: run.scheduledFor)
+            let scope = try await platform.activityScope(for: environment, asOf: run.asOf)
             let importer = try platform.importer(for: environment)
             var counts: [String: Int] = [:]
             let queue = platform.runs
@@ -109,7 +109,7 @@ struct RunPipeline: Sendable {
         case .aggregate:
             let stored = try await platform.enrichments.configuration(tenant: run.tenantID, environment: run.environmentID)
             let spec = EnrichmentAggregator.RunSpec(
-                tenant: run.tenantID, environment: run.environmentID, runID: run.id, asOf: run.scheduledFor,
+                tenant: run.tenantID, environment: run.environmentID, runID: run.id, asOf: run.asOf,
                 weights: stored?.configuration.weights ?? .defaults)
             let queue = platform.runs
             let pause = pauseAt
@@ -135,7 +135,7 @@ struct RunPipeline: Sendable {
                 tenant: run.tenantID, environment: run.environmentID, runID: run.id, at: Date())
             // Segments are re-evaluated on the new result; their sizes are kept per run.
             let segments = try platform.segments(for: environment)
-            try await segments.evaluateAll(tenant: run.tenantID, environment: run.environmentID, at: run.scheduledFor)
+            try await segments.evaluateAll(tenant: run.tenantID, environment: run.environmentID, at: run.asOf)
             return (.succeeded, ["segments": try await segments.segments(tenant: run.tenantID, environment: run.environmentID).count])
         }
     }

@@ -221,8 +221,8 @@ struct LifecycleTests {
             // A run row that claims uk for the eu environment is refused by the uk worker.
             try await platform.control.pool.query(
                 """
-                INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, created_at)
-                VALUES (\(fixture.tenantID), \(UUID()), \(fixture.environmentID(.eu)), 'uk', 'queued', 'manual', now(), now())
+                INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, as_of, created_at)
+                VALUES (\(fixture.tenantID), \(UUID()), \(fixture.environmentID(.eu)), 'uk', 'queued', 'manual', now(), now(), now())
                 """)
             #expect(try await ukWorker.runOnce())
             let refused = try #require(try await platform.runs.runs(tenant: fixture.tenantID, environment: fixture.environmentID(.eu)).first)

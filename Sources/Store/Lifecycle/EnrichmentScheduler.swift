@@ -55,8 +55,8 @@ public struct EnrichmentScheduler: Sendable {
                     let id = UUID()
                     try await connection.execute(
                         """
-                        INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, created_at)
-                        VALUES (\(tenant), \(id), \(environment), \(regionText), 'queued', \(ranBefore ? "schedule" : "first"), \(nextRun), \(moment))
+                        INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, as_of, created_at)
+                        VALUES (\(tenant), \(id), \(environment), \(regionText), 'queued', \(ranBefore ? "schedule" : "first"), \(nextRun), \(nextRun), \(moment))
                         """)
                     for step in RunStep.allCases {
                         try await connection.execute(

@@ -27,8 +27,8 @@ public struct RunQueue: Sendable {
             do {
                 try await connection.execute(
                     """
-                    INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, created_at)
-                    VALUES (\(tenant), \(id), \(environment), \(region.rawValue), 'queued', \(trigger.rawValue), \(scheduledFor), \(moment))
+                    INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, as_of, created_at)
+                    VALUES (\(tenant), \(id), \(environment), \(region.rawValue), 'queued', \(trigger.rawValue), \(scheduledFor), \(scheduledFor), \(moment))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
                 throw StoreError(.conflict, "a run of this environment is already queued or running")
@@ -159,14 +159,14 @@ public struct RunQueue: Sendable {
     private func runs(tenant: UUID, filter: PostgresQuery, limit: Int) async throws -> [RunRecord] {
         let rows = try await pool.query(
             """
-            SELECT run_id, environment_id, region, status, trigger, scheduled_for, attempts, lease_owner, lease_expires_at,
+            SELECT run_id, environment_id, region, status, trigger, scheduled_for, as_of, attempts, lease_owner, lease_expires_at,
                    created_at, started_at, finished_at, error
             FROM run WHERE tenant_id = \(tenant) AND \(filter) ORDER BY created_at DESC LIMIT \(limit)
             """)
         var runs: [RunRecord] = []
         for row in rows {
-            let (id, environment, region, status, trigger, scheduled, attempts, owner, lease, created, started, finished, error) =
-                try row.decode((UUID, UUID, String, String, String, Date, Int, String?, Date?, Date, Date?, Date?, String?).self)
+            let (id, environment, region, status, trigger, scheduled, asOf, attempts, owner, lease, created, started, finished, error) =
+                try row.decode((UUID, UUID, String, String, String, Date, Date, Int, String?, Date?, Date, Date?, Date?, String?).self)
             let steps = try await pool.query(
                 "SELECT step, state, counts, started_at, finished_at, error FROM run_step WHERE tenant_id = \(tenant) AND run_id = \(id) ORDER BY position"
             ).map { row in
@@ -180,7 +180,7 @@ public struct RunQueue: Sendable {
                 RunRecord(
                     id: id, tenantID: tenant, environmentID: environment, region: Region(rawValue: region) ?? .eu,
                     status: RunRecord.Status(rawValue: status) ?? .failed, trigger: RunRecord.Trigger(rawValue: trigger) ?? .manual,
-                    scheduledFor: scheduled, attempts: attempts, leaseOwner: owner, leaseExpiresAt: lease, createdAt: created,
+                    scheduledFor: scheduled, asOf: asOf, attempts: attempts, leaseOwner: owner, leaseExpiresAt: lease, createdAt: created,
                     startedAt: started, finishedAt: finished, error: error, steps: steps))
         }
         return runs

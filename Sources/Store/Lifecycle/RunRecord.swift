@@ -36,7 +36,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var region: Region
     public var status: Status
     public var trigger: Trigger
+    /// When the run may start; a retry's backoff moves it.
     public var scheduledFor: Date
+    /// The end of the run's one-year window: its first scheduled time, kept through retries.
+    public var asOf: Date
     public var attempts: Int
     public var leaseOwner: String?
     public var leaseExpiresAt: Date?
