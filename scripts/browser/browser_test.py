@@ -183,7 +183,7 @@ def main():
             installation.rapport("worker", "--region", "eu", "--once")
             visit("07-progress-done", page.url.replace(installation.base, ""), ["succeeded", "publish"])
 
-            visit("08-results", environment + "/results", ["enriched-customers\">32<", "Enriched customers per run", "NoOfEmails_ToAccount", "See more"])
+            visit("08-results", environment + "/results", ["enriched-customers\">32<", "Enriched customers per run", "NoOfEmails_ToAccount", "<td>Account 01</td>", "See more"])
             page.click("a:has-text('See more')")
             visit("09-results-more", None, ["rows 26–32 of 32"])
             page.goto(installation.base + environment + "/results")

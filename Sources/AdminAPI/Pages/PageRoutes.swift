@@ -274,6 +274,8 @@ struct PageRoutes {
             query.offset = page * query.limit
             let rows = try await store.rows(tenant: environment.tenantID, environment: environment.id, query)
             let level = query.level ?? "Year"
+            let names = try await platform.customerData(for: environment).accountNames(
+                tenant: environment.tenantID, environment: environment.id, ids: Array(Set((rows?.rows ?? []).map(\.accountID))))
             func link(_ page: Int) -> String {
                 "?level=\(level)&sort=\(query.sort.rawValue)&order=\(query.descending ? "desc" : "asc")&page=\(page)"
             }
@@ -287,7 +289,10 @@ struct PageRoutes {
                     return ["name": column.rawValue, "level": level, "nextOrder": active && query.descending ? "asc" : "desc", "arrow": active ? (query.descending ? " ↓" : " ↑") : ""]
                 },
                 "rows": (rows?.rows ?? []).map { row -> [String: Any] in
-                    ["account": row.accountID, "accountQuery": Self.pathComponent(row.accountID), "environmentID": environmentID, "cells": Array(row.csvFields.dropFirst())]
+                    [
+                        "account": row.accountID, "name": names[row.accountID] ?? "", "accountQuery": Self.pathComponent(row.accountID),
+                        "environmentID": environmentID, "cells": Array(row.csvFields.dropFirst()),
+                    ]
                 },
                 "previous": page > 0 ? link(page - 1) : nil as String?,
                 "next": (query.offset + query.limit) < (rows?.total ?? 0) ? link(page + 1) : nil as String?,

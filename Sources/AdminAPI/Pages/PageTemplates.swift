@@ -73,8 +73,8 @@ enum PageTemplates {
         <h2>Enriched customers over time</h2>{{{chart}}}
         <h2>Enriched data</h2>
         <p><a href="/ui/environments/{{environmentID}}/results">Year</a> · <a href="?level=Month">Month</a> · <a href="?level=Week">Week</a> — showing {{level}} rows {{from}}–{{to}} of {{total}}</p>
-        <div class="scroll"><table><tr>{{#columns}}<th><a href="?level={{level}}&amp;sort={{name}}&amp;order={{nextOrder}}">{{name}}{{arrow}}</a></th>{{/columns}}</tr>
-        {{#rows}}<tr><td><a href="/ui/environments/{{environmentID}}/accounts/{{accountQuery}}">{{account}}</a></td>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</table></div>
+        <div class="scroll"><table><tr><th>Name</th>{{#columns}}<th><a href="?level={{level}}&amp;sort={{name}}&amp;order={{nextOrder}}">{{name}}{{arrow}}</a></th>{{/columns}}</tr>
+        {{#rows}}<tr><td>{{name}}</td><td><a href="/ui/environments/{{environmentID}}/accounts/{{accountQuery}}">{{account}}</a></td>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</table></div>
         <p class="pager">{{#previous}}<a href="{{previous}}">Previous</a>{{/previous}}{{#next}}<a href="{{next}}">See more</a>{{/next}}</p>{{/published}}
         """
 

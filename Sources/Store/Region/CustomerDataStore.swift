@@ -71,6 +71,21 @@ public struct CustomerDataStore: Sendable {
         }
     }
 
+    /// The names of the given accounts (those that exist), by account id, for pages that list accounts.
+    public func accountNames(tenant: UUID, environment: UUID, ids: [String]) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.withTenant(tenant, snapshot: true) { connection in
+            var names: [String: String] = [:]
+            for row in try await connection.query(
+                "SELECT account_id, name FROM business_account WHERE environment_id = \(environment) AND account_id = ANY(\(ids))")
+            {
+                let (id, name) = try row.decode((String, String).self)
+                names[id] = name
+            }
+            return names
+        }
+    }
+
     /// Whether some account has a contact with an email address.
     public func hasAccountWithReachableContact(tenant: UUID, environment: UUID) async throws -> Bool {
         try await database.withTenant(tenant) { connection in
