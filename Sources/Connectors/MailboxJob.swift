@@ -50,10 +50,9 @@ struct MailboxJob: Sendable {
         }
     }
 
-    /// Where a folder continues, or nil for a full sync (no state, a link to another Graph host
-    /// because the cloud or `graph.api.url` changed, or a calendar range running out).
+    /// Where a folder continues, or nil for a full sync (no state, or a calendar range running out).
     private func resume(_ point: GraphSyncStore.ResumePoint?, folder: GraphFolder) -> GraphFolderRequests.Start? {
-        guard let point, point.link.hasPrefix(folderSync.requests.apiBase + "/") else { return nil }
+        guard let point else { return nil }
         if folder == .calendar, point.complete, (point.rangeEnd ?? .distantPast) < now.addingTimeInterval(horizon / 2) {
             return nil
         }

@@ -173,6 +173,15 @@ public struct GraphSyncStore: Sendable {
         }
     }
 
+    /// Forgets every resume point of the environment, so the next run syncs every folder from scratch
+    /// (its links point at a Graph that is gone, such as an earlier `rapport demo`'s fake). Returns how many.
+    @discardableResult
+    public func resetAll() async throws -> Int {
+        try await database.withTenant(tenant) { connection in
+            try await connection.execute("DELETE FROM graph_sync_state WHERE environment_id = \(environment)")
+        }
+    }
+
     /// Forgets a folder's resume point (a 410: the next request starts a full sync).
     public func reset(mailbox: String, folder: GraphFolder) async throws {
         _ = try await database.withTenant(tenant) { connection in
