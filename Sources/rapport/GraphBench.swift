@@ -23,6 +23,7 @@ struct GraphBench: AsyncParsableCommand {
     @Option(help: "Retry-After seconds the fake sends with a 429.") var retryAfter = 1
     @Option(help: "graph.max.concurrency.") var concurrency = 16
     @Option(help: "graph.page.size.") var pageSize = 100
+    @OptionGroup var table: BenchTable
 
     func run() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-graph-bench-\(getpid())")
@@ -70,6 +71,7 @@ struct GraphBench: AsyncParsableCommand {
 
     /// The run without faults, then the run with the fake's 429s, each on its own environment.
     private func measure(platform: Platform, setup: GraphBenchSetup, store: FakeGraphStore, collector: GraphCollector, logger: Logger) async throws {
+        var wallTimes: [Double] = []
         for (pass, environment) in setup.environments.enumerated() {
             let rate = pass == 0 ? 0 : throttle
             store.updateFaults {
@@ -82,6 +84,7 @@ struct GraphBench: AsyncParsableCommand {
             let started = ContinuousClock.now
             guard try await worker.runOnce() else { throw ValidationError("the run was not claimed") }
             let seconds = (ContinuousClock.now - started).seconds
+            wallTimes.append(seconds)
             guard let finished = try await platform.runs.run(tenant: setup.tenantID, id: run.id), finished.status == .succeeded else {
                 let failed = try await platform.runs.run(tenant: setup.tenantID, id: run.id)
                 throw ValidationError("the run did not succeed: \(failed?.error ?? failed?.steps.compactMap(\.error).joined(separator: "; ") ?? "?")")
@@ -102,5 +105,14 @@ struct GraphBench: AsyncParsableCommand {
                 print("    \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7.1f s", to.timeIntervalSince(from)))")
             }
         }
+        guard wallTimes.count == 2 else { return }
+        let size = "\(BenchTable.count(mailboxes)) mailboxes × \(messages) messages + \(meetings) meetings"
+        let rate = { (seconds: Double) in BenchTable.seconds(seconds) + String(format: " (%.1f mailboxes/s)", Double(mailboxes) / seconds) }
+        try table.append(
+            .init(stage: "Graph run, token → published (fake Graph server)", size: size, rapport: rate(wallTimes[0]),
+                  baseline: "—", ratio: "—", goal: "—"),
+            .init(stage: "Graph run with \(Int((throttle * 100).rounded()))% of requests 429 (Retry-After \(retryAfter) s)", size: size,
+                  rapport: rate(wallTimes[1]), baseline: "the same run without 429s: " + BenchTable.seconds(wallTimes[0]),
+                  ratio: BenchTable.ratio(wallTimes[1] / wallTimes[0]) + " the time", goal: "—"))
     }
 }
