@@ -17,6 +17,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Email signals behind them.") var emails = 1_000_000
     @Option(help: "Seconds of load per endpoint.") var seconds = 15
     @Option(help: "wrk connections.") var connections = 32
+    @OptionGroup var table: BenchTable
 
     func run() async throws {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -31,9 +32,9 @@ struct BenchAPICommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(at: folder)
         }
         let databases = try await DatabaseSet.startLocal(cluster)
-        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder()).migrateAll(databases)
         var logger = Logger(label: "bench")
         logger.logLevel = .error
+        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
         let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 16, logger: logger)
         let platform = Platform(control: control, regions: regions, serviceSecret: [UInt8](repeating: 3, count: 32))
@@ -45,7 +46,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         _ = try await control.assignRole(tenant: tenant.id, principal: owner.id, role: .owner, environment: nil, notifyEmail: nil, by: root)
         let key = try await control.createKey(tenant: tenant.id, principal: owner.id, name: "load", by: root).1.plaintext
 
-        // Accounts and skewed email signals straight into the region database (this measures reading, not import).
+        // Accounts and skewed email signals straight into the region database (this measures reading, not import);
+        // the first signals go one to each account, so every account is published.
         let region = try regions.database(for: .eu).pool
         print("seeding \(accounts) accounts and \(emails) email signals…")
         try await region.query(
@@ -56,7 +58,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         try await region.query(
             """
             INSERT INTO email_signal (tenant_id, environment_id, message_key, account_id, sent_at, to_account, internal_people, account_people)
-            SELECT \(tenant.id), \(environment.id), g, 'A' || floor(\(accounts) * power(random(), 3))::int,
+            SELECT \(tenant.id), \(environment.id), g,
+                   'A' || CASE WHEN g <= \(accounts) THEN g - 1 ELSE floor(\(accounts) * power(random(), 3))::int END,
                    now() - random() * interval '360 days', g % 2 = 0, ARRAY[(g % 40)::bigint], ARRAY[(1000 + g % 9)::bigint]
             FROM generate_series(1, \(emails)) g
             """)
@@ -89,11 +92,14 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
         let base = "/v1/tenants/\(tenant.id.uuidString.lowercased())/environments/\(environment.id.uuidString.lowercased())"
         let scripts = [
+            // The baseline: the same server and wrk settings on a route that touches no database.
+            ("baseline: /health/live (same server, no database)", "return wrk.format(\"GET\", \"/health/live\")"),
             // A person browses the preview from the top: one of the first 20 pages, by score.
             ("results rows (Year, 50 per page, first 20 pages)", "local n = math.random(0, 19) * 50\n  return wrk.format(\"GET\", \"\(base)/results/rows?level=Year&limit=50&offset=\" .. n)"),
             ("customer card (random account)", "return wrk.format(\"GET\", \"\(base)/accounts/A\" .. math.floor(\(accounts) * math.random() ^ 3) .. \"/card\")"),
         ]
         print("wrk -t2 -c\(connections) -d\(seconds)s, reads while runs publish:")
+        var figures: [WrkFigures] = []
         for (name, body) in scripts {
             let script = folder.deletingLastPathComponent().appendingPathComponent("rapport-wrk-\(getpid()).lua")
             try """
@@ -103,17 +109,50 @@ struct BenchAPICommand: AsyncParsableCommand {
                 end
                 """.write(to: script, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: script) }
-            let result = try ChildProcess.run([
+            // wrk is a second process; waiting for it on a thread of its own keeps the cooperative threads for the server.
+            let result = try await Self.runOnThread([
                 wrk, "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)",
             ])
+            guard result.status == 0 else { throw BenchError("wrk failed: \(result.output.prefix(2000))") }
             print("  \(name): " + Self.summary(result.output))
+            figures.append(WrkFigures(result.output))
         }
         publisher.cancel()
         let publishes = await publisher.value
         print("  runs published during the load: \(publishes)")
+        let size = "\(BenchTable.count(summary.enrichedCustomers)) accounts published, \(BenchTable.count(emails)) email signals; "
+            + "wrk -t2 -c\(connections), \(seconds) s each; runs published meanwhile: \(publishes)"
+        let baseline = figures[0]
+        for (stage, measured) in [("results API: rows (Year, 50 per page)", figures[1]), ("customer card", figures[2])] {
+            try table.append(.init(
+                stage: stage + ", read while runs publish", size: size, rapport: measured.cell,
+                baseline: "wrk on `/health/live`, same server: " + baseline.cell,
+                ratio: BenchTable.ratio(measured.requestsPerSecond / baseline.requestsPerSecond), goal: "—"))
+        }
         server.cancel()
         await control.pool.shutdown()
         await regions.shutdown()
+    }
+
+    /// Runs a program on a new thread and resumes when it has exited.
+    static func runOnThread(_ arguments: [String]) async throws -> ChildProcess.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try ChildProcess.run(arguments) }) }.start()
+        }
+    }
+
+    /// The figures of one wrk run that go into the summary table.
+    struct WrkFigures {
+        var requestsPerSecond: Double
+        var cell: String
+
+        init(_ output: String) {
+            let summary = BenchAPICommand.summary(output)
+            requestsPerSecond = Double(summary.prefix { $0 != " " }) ?? .nan
+            let parts = summary.split(separator: ", ")
+            cell = BenchTable.count(Int(requestsPerSecond.isFinite ? requestsPerSecond.rounded() : 0)) + " req/s, "
+                + parts.dropFirst().joined(separator: ", ")
+        }
     }
 
     /// Requests/s, p50 and p99 latency and non-2xx count from wrk's output.
