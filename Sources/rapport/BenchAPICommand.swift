@@ -51,7 +51,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         // Accounts and skewed email signals straight into the region database (this measures reading, not import);
         // the first signals go one to each account, so every account is published.
         let region = try regions.database(for: .eu).pool
-        print("seeding \(accounts) accounts and \(emails) email signals…")
+        printLine("seeding \(accounts) accounts and \(emails) email signals…")
         try await region.query(
             """
             INSERT INTO business_account (tenant_id, environment_id, account_id, name, web_domains)
@@ -70,7 +70,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let first = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
         let summary = try await aggregator.aggregate(first)
         try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: first.runID, at: Date())
-        print(String(format: "published %d enriched customers in %.1f s", summary.enrichedCustomers, (ContinuousClock.now - started).seconds))
+        printLine(String(format: "published %d enriched customers in %.1f s", summary.enrichedCustomers, (ContinuousClock.now - started).seconds))
 
         let port = Int.random(in: 20_000..<30_000)
         let app = Application(
@@ -99,7 +99,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             ("results rows (Year, 50 per page, first 20 pages)", "local n = math.random(0, 19) * 50\n  return wrk.format(\"GET\", \"\(base)/results/rows?level=Year&limit=50&offset=\" .. n)", true),
             ("customer card (random account)", "return wrk.format(\"GET\", \"\(base)/accounts/A\" .. math.floor(\(accounts) * math.random() ^ 3) .. \"/card\")", true),
         ]
-        print("wrk -t2 -c\(connections), reads while runs publish:")
+        printLine("wrk -t2 -c\(connections), reads while runs publish:")
         var figures: [(wrk: WrkFigures, seconds: Double, publishes: Int)] = []
         for (name, body, untilPublished) in scripts {
             let script = folder.deletingLastPathComponent().appendingPathComponent("rapport-wrk-\(getpid()).lua")
@@ -131,12 +131,12 @@ struct BenchAPICommand: AsyncParsableCommand {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             guard status == 0, text.contains("Requests/sec:") else { throw BenchError("wrk failed (\(status)): \(text.prefix(2000))") }
             let publishes = published.value - before
-            print("  \(name), \(String(format: "%.0f", elapsed)) s: " + Self.summary(text) + "; runs published meanwhile: \(publishes)")
+            printLine("  \(name), \(String(format: "%.0f", elapsed)) s: " + Self.summary(text) + "; runs published meanwhile: \(publishes)")
             figures.append((WrkFigures(text), elapsed, publishes))
         }
         publisher.cancel()
         await publisher.value
-        print("  runs published during the load: \(published.value)")
+        printLine("  runs published during the load: \(published.value)")
         let baseline = figures[0]
         for (stage, measured) in [("results API: rows (Year, 50 per page)", figures[1]), ("customer card", figures[2])] {
             try table.append(.init(

@@ -35,7 +35,7 @@ struct PostgresBench: AsyncParsableCommand {
         try await cluster.createDatabases(["bench"])
         let url = cluster.connectionString(database: "bench")
         let binaries = try LocalCluster.locateBinaries()
-        print("PostgreSQL benchmark, throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        printLine("PostgreSQL benchmark, throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         try await benchCopy(url: url, binaries: binaries, scratch: folder)
         try await benchSelects(url: url, binaries: binaries, scratch: folder)
     }
@@ -92,7 +92,7 @@ struct PostgresBench: AsyncParsableCommand {
         await connection.close()
         let wrapperRate = Double(rows) / wrapperBest
         let psqlRate = Double(rows) / psqlBest
-        print(String(format: "COPY %d rows × 6 columns   wrapper %10.0f rows/s   psql \\copy %10.0f rows/s   ratio %.2f× (goal ≥ 0.90×)",
+        printLine(String(format: "COPY %d rows × 6 columns   wrapper %10.0f rows/s   psql \\copy %10.0f rows/s   ratio %.2f× (goal ≥ 0.90×)",
                      rows, wrapperRate, psqlRate, wrapperRate / psqlRate))
         try table.append(.init(
             stage: "COPY, 6 columns", size: "\(BenchTable.count(rows)) rows, best of \(repeats)",
@@ -146,7 +146,7 @@ struct PostgresBench: AsyncParsableCommand {
             pgbenchBest = max(pgbenchBest, tps)
         }
         await pool.shutdown()
-        print(String(format: "SELECT by key ×%d, %d tasks  pool    %10.0f q/s      pgbench     %10.0f q/s      ratio %.2f×",
+        printLine(String(format: "SELECT by key ×%d, %d tasks  pool    %10.0f q/s      pgbench     %10.0f q/s      ratio %.2f×",
                      perTask * concurrency, concurrency, poolBest, pgbenchBest, poolBest / pgbenchBest))
         try table.append(.init(
             stage: "single-row SELECT through the pool", size: "\(BenchTable.count(perTask * concurrency)) queries, \(concurrency) tasks",

@@ -39,7 +39,7 @@ struct GraphBench: AsyncParsableCommand {
         logger.logLevel = .warning
         _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
 
-        print("Graph connector benchmark: \(mailboxes) mailboxes × \(messages) messages and \(meetings) meetings, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        printLine("Graph connector benchmark: \(mailboxes) mailboxes × \(messages) messages and \(meetings) meetings, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let generated = ContinuousClock.now
         let tenant = FakeTenantGenerator.generate(
             .init(mailboxes: mailboxes, messagesPerMailbox: messages, meetingsPerMailbox: meetings, externalAccounts: accounts, seed: 7))
@@ -48,7 +48,7 @@ struct GraphBench: AsyncParsableCommand {
         store.defaultPageSize = pageSize
         let server = FakeGraphServer(store: store)
         try await server.start()
-        print(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - generated).seconds))
+        printLine(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - generated).seconds))
 
         let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 8, logger: logger)
@@ -92,7 +92,7 @@ struct GraphBench: AsyncParsableCommand {
             let counters = store.counters
             let email = finished.steps.first { $0.step == .collectEmail }?.counts ?? [:]
             let meetingsStep = finished.steps.first { $0.step == .collectMeetings }?.counts ?? [:]
-            print("""
+            printLine("""
 
                 run \(pass + 1): 429 rate \(Int(rate * 100))% (Retry-After \(retryAfter) s), concurrency \(concurrency), page size \(pageSize)
                   wall time, token to published result: \(String(format: "%.1f", seconds)) s = \(String(format: "%.1f", Double(mailboxes) / seconds)) mailboxes/s
@@ -102,7 +102,7 @@ struct GraphBench: AsyncParsableCommand {
                 """)
             for step in finished.steps {
                 guard let from = step.startedAt, let to = step.finishedAt else { continue }
-                print("    \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7.1f s", to.timeIntervalSince(from)))")
+                printLine("    \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7.1f s", to.timeIntervalSince(from)))")
             }
         }
         guard wallTimes.count == 2 else { return }
