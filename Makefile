@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/rapport
 
-.PHONY: deps build demo test bench browser-test-deps
+.PHONY: deps build demo test bench bench-deps browser-test-deps
 
 deps:
 	@scripts/install-deps.sh
@@ -28,10 +28,15 @@ browser-test-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 	@python3 -c "import playwright.sync_api" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore playwright==1.65.2
 
-## Benchmarks, each beside its baseline, on a release build.
-bench: deps ingest-test-deps
+## Every benchmark, each beside its baseline in the same run, on a release build; ends with one
+## Markdown table of all of them. BENCH_SCALE=small runs reduced sizes in a few minutes.
+BENCH_SCALE ?= full
+bench: deps ingest-test-deps bench-deps
 	$(SWIFT) build -c release --product rapport
-	.build/release/rapport bench postgres
-	$(MAKE) --no-print-directory ingest-bench
+	scripts/bench/run.sh $(BENCH_SCALE)
+
+## Debian's wrk, the load generator of `rapport bench api`.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 include scripts/ingest/Makefile.inc

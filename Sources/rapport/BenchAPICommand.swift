@@ -15,8 +15,11 @@ struct BenchAPICommand: AsyncParsableCommand {
 
     @Option(help: "Accounts published.") var accounts = 100_000
     @Option(help: "Email signals behind them.") var emails = 1_000_000
-    @Option(help: "Seconds of load per endpoint.") var seconds = 15
+    @Option(help: "Seconds of load per endpoint at least; the two database-backed ones are read until a run has also published meanwhile.")
+    var seconds = 15
+    @Option(help: "Seconds of load per endpoint at most, published or not.") var maximumSeconds = 300
     @Option(help: "wrk connections.") var connections = 32
+    @OptionGroup var table: BenchTable
 
     func run() async throws {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -31,9 +34,9 @@ struct BenchAPICommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(at: folder)
         }
         let databases = try await DatabaseSet.startLocal(cluster)
-        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder()).migrateAll(databases)
         var logger = Logger(label: "bench")
         logger.logLevel = .error
+        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
         let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 16, logger: logger)
         let platform = Platform(control: control, regions: regions, serviceSecret: [UInt8](repeating: 3, count: 32))
@@ -45,9 +48,10 @@ struct BenchAPICommand: AsyncParsableCommand {
         _ = try await control.assignRole(tenant: tenant.id, principal: owner.id, role: .owner, environment: nil, notifyEmail: nil, by: root)
         let key = try await control.createKey(tenant: tenant.id, principal: owner.id, name: "load", by: root).1.plaintext
 
-        // Accounts and skewed email signals straight into the region database (this measures reading, not import).
+        // Accounts and skewed email signals straight into the region database (this measures reading, not import);
+        // the first signals go one to each account, so every account is published.
         let region = try regions.database(for: .eu).pool
-        print("seeding \(accounts) accounts and \(emails) email signals…")
+        printLine("seeding \(accounts) accounts and \(emails) email signals…")
         try await region.query(
             """
             INSERT INTO business_account (tenant_id, environment_id, account_id, name, web_domains)
@@ -56,7 +60,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         try await region.query(
             """
             INSERT INTO email_signal (tenant_id, environment_id, message_key, account_id, sent_at, to_account, internal_people, account_people)
-            SELECT \(tenant.id), \(environment.id), g, 'A' || floor(\(accounts) * power(random(), 3))::int,
+            SELECT \(tenant.id), \(environment.id), g,
+                   'A' || CASE WHEN g <= \(accounts) THEN g - 1 ELSE floor(\(accounts) * power(random(), 3))::int END,
                    now() - random() * interval '360 days', g % 2 = 0, ARRAY[(g % 40)::bigint], ARRAY[(1000 + g % 9)::bigint]
             FROM generate_series(1, \(emails)) g
             """)
@@ -65,7 +70,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let first = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
         let summary = try await aggregator.aggregate(first)
         try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: first.runID, at: Date())
-        print(String(format: "published %d enriched customers in %.1f s", summary.enrichedCustomers, (ContinuousClock.now - started).seconds))
+        printLine(String(format: "published %d enriched customers in %.1f s", summary.enrichedCustomers, (ContinuousClock.now - started).seconds))
 
         let port = Int.random(in: 20_000..<30_000)
         let app = Application(
@@ -75,26 +80,28 @@ struct BenchAPICommand: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(1))
 
         // Runs keep publishing while wrk reads.
+        let published = BenchProblemCount()
         let publisher = Task {
-            var published = 0
             while !Task.isCancelled {
                 let run = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
                 do {
                     try await aggregator.aggregate(run)
                     try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: run.runID, at: Date())
-                    published += 1
+                    published.add()
                 } catch { break }
             }
-            return published
         }
         let base = "/v1/tenants/\(tenant.id.uuidString.lowercased())/environments/\(environment.id.uuidString.lowercased())"
         let scripts = [
+            // The baseline: the same server and wrk settings on a route that touches no database.
+            ("baseline: /health/live (same server, no database)", "return wrk.format(\"GET\", \"/health/live\")", false),
             // A person browses the preview from the top: one of the first 20 pages, by score.
-            ("results rows (Year, 50 per page, first 20 pages)", "local n = math.random(0, 19) * 50\n  return wrk.format(\"GET\", \"\(base)/results/rows?level=Year&limit=50&offset=\" .. n)"),
-            ("customer card (random account)", "return wrk.format(\"GET\", \"\(base)/accounts/A\" .. math.floor(\(accounts) * math.random() ^ 3) .. \"/card\")"),
+            ("results rows (Year, 50 per page, first 20 pages)", "local n = math.random(0, 19) * 50\n  return wrk.format(\"GET\", \"\(base)/results/rows?level=Year&limit=50&offset=\" .. n)", true),
+            ("customer card (random account)", "return wrk.format(\"GET\", \"\(base)/accounts/A\" .. math.floor(\(accounts) * math.random() ^ 3) .. \"/card\")", true),
         ]
-        print("wrk -t2 -c\(connections) -d\(seconds)s, reads while runs publish:")
-        for (name, body) in scripts {
+        printLine("wrk -t2 -c\(connections), reads while runs publish:")
+        var figures: [(wrk: WrkFigures, seconds: Double, publishes: Int)] = []
+        for (name, body, untilPublished) in scripts {
             let script = folder.deletingLastPathComponent().appendingPathComponent("rapport-wrk-\(getpid()).lua")
             try """
                 wrk.headers["Authorization"] = "Bearer \(key)"
@@ -103,17 +110,100 @@ struct BenchAPICommand: AsyncParsableCommand {
                 end
                 """.write(to: script, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: script) }
-            let result = try ChildProcess.run([
-                wrk, "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)",
-            ])
-            print("  \(name): " + Self.summary(result.output))
+            let output = folder.deletingLastPathComponent().appendingPathComponent("rapport-wrk-\(getpid()).out")
+            defer { try? FileManager.default.removeItem(at: output) }
+            try? FileManager.default.removeItem(at: output)
+            // wrk is a second process, started for the longest time and stopped with SIGINT (it then prints its
+            // report) once --seconds have passed and, for the database-backed routes, a run has published.
+            let before = published.value
+            let started = ContinuousClock.now
+            let pid = try Self.launch(
+                [wrk, "-t2", "-c\(connections)", "-d\(maximumSeconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"],
+                output: output.path)
+            let exit = Task { await Self.waitForExit(pid) }
+            while (ContinuousClock.now - started).seconds < Double(maximumSeconds) {
+                try await Task.sleep(for: .milliseconds(200))
+                if (ContinuousClock.now - started).seconds >= Double(seconds) && (!untilPublished || published.value > before) { break }
+            }
+            kill(pid, SIGINT)
+            let status = await exit.value
+            let elapsed = (ContinuousClock.now - started).seconds
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            guard status == 0, text.contains("Requests/sec:") else { throw BenchError("wrk failed (\(status)): \(text.prefix(2000))") }
+            let publishes = published.value - before
+            printLine("  \(name), \(String(format: "%.0f", elapsed)) s: " + Self.summary(text) + "; runs published meanwhile: \(publishes)")
+            figures.append((WrkFigures(text), elapsed, publishes))
         }
         publisher.cancel()
-        let publishes = await publisher.value
-        print("  runs published during the load: \(publishes)")
+        await publisher.value
+        printLine("  runs published during the load: \(published.value)")
+        let baseline = figures[0]
+        for (stage, measured) in [("results API: rows (Year, 50 per page)", figures[1]), ("customer card", figures[2])] {
+            try table.append(.init(
+                stage: stage + ", read while runs publish",
+                size: "\(BenchTable.count(summary.enrichedCustomers)) accounts published, \(BenchTable.count(emails)) email signals; "
+                    + "wrk -t2 -c\(connections) for \(String(format: "%.0f", measured.seconds)) s, \(measured.publishes) run(s) published meanwhile",
+                rapport: measured.wrk.cell,
+                baseline: "wrk on `/health/live`, same server, \(String(format: "%.0f", baseline.seconds)) s: " + baseline.wrk.cell,
+                ratio: BenchTable.ratio(measured.wrk.requestsPerSecond / baseline.wrk.requestsPerSecond), goal: "—"))
+        }
         server.cancel()
         await control.pool.shutdown()
         await regions.shutdown()
+    }
+
+    /// Starts a program with its output going to a file, with no signal blocked (a thread of this process may
+    /// block SIGINT, and a spawned child inherits that mask: wrk would never see the SIGINT that stops it).
+    static func launch(_ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        _ = benchSpawnAddCloseFrom(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        guard status == 0 else { throw BenchError("cannot run \(arguments[0]): \(String(cString: strerror(status)))") }
+        return pid
+    }
+
+    /// Waits for a launched process on a thread of its own (not one of the few cooperative threads the server needs); its exit status.
+    static func waitForExit(_ pid: pid_t) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                continuation.resume(returning: status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+            }.start()
+        }
+    }
+
+    /// The figures of one wrk run that go into the summary table.
+    struct WrkFigures {
+        var requestsPerSecond: Double
+        var cell: String
+
+        init(_ output: String) {
+            let summary = BenchAPICommand.summary(output)
+            requestsPerSecond = Double(summary.prefix { $0 != " " }) ?? .nan
+            let parts = summary.split(separator: ", ")
+            cell = BenchTable.count(Int(requestsPerSecond.isFinite ? requestsPerSecond.rounded() : 0)) + " req/s, "
+                + parts.dropFirst().joined(separator: ", ")
+        }
     }
 
     /// Requests/s, p50 and p99 latency and non-2xx count from wrk's output.
@@ -126,3 +216,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         return "\(value(after: "Requests/sec:")) req/s, p50 \(value(after: "50%")), p99 \(value(after: "99%")), non-2xx \(errors)"
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not import.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func benchSpawnAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

@@ -20,6 +20,7 @@ struct AggregateBench: AsyncParsableCommand {
             """)
 
     @OptionGroup var size: BenchSize
+    @OptionGroup var table: BenchTable
     @Option(help: "Runs of each side; the fastest is reported.") var repeats = 1
     @Flag(inversion: .prefixedNo, help: "Check the published Year rows against the generator's expected figures (not timed).")
     var verify = true
@@ -87,6 +88,12 @@ struct AggregateBench: AsyncParsableCommand {
         printLine(String(format: "Rapport   EnrichmentAggregator.aggregate + publish: %.2f s", rapportBest)
             + " (rows: \(levels); \(summary?.enrichedCustomers ?? 0) enriched customers)")
         printLine(String(format: "ratio     %.2f× the baseline's time (goal ≤ 2×)", rapportBest / baselineBest))
+        try table.append(.init(
+            stage: "aggregate + score + publish (`EnrichmentAggregator`)",
+            size: "\(BenchTable.count(signals.0 + signals.1)) signals, \(BenchTable.count(size.accounts)) accounts",
+            rapport: BenchTable.seconds(rapportBest),
+            baseline: "GROUP BY per level, \(BenchTable.count(rows)) rows: " + BenchTable.seconds(baselineBest),
+            ratio: BenchTable.ratio(rapportBest / baselineBest) + " the time", goal: "≤ 2× the time"))
         printLine("memory    PostgreSQL, Rapport's run: peak Σ PSS \(BenchMemory.mebibytes(rapportSampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(rapportSampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(rapportSampler.peakClusterAnonymous)); baseline: Σ PSS \(BenchMemory.mebibytes(baselineSampler.0)), Σ RSS \(BenchMemory.mebibytes(baselineSampler.1)), Σ anonymous \(BenchMemory.mebibytes(baselineSampler.2))")
         printLine("          Rapport: peak RSS \(BenchMemory.mebibytes(peak)) (VmHWM since the timed part began)")
         if let expected { try await check(region, ids: expected.ids, figures: expected.figures) }

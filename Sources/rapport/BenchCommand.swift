@@ -21,6 +21,7 @@ struct PostgresBench: AsyncParsableCommand {
     @Option(help: "Single-row SELECTs to run.") var queries = 20_000
     @Option(help: "Concurrent tasks (and pgbench clients).") var concurrency = 8
     @Option(help: "Runs of each side; the best is reported.") var repeats = 3
+    @OptionGroup var table: BenchTable
 
     func run() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-\(getpid())")
@@ -34,7 +35,7 @@ struct PostgresBench: AsyncParsableCommand {
         try await cluster.createDatabases(["bench"])
         let url = cluster.connectionString(database: "bench")
         let binaries = try LocalCluster.locateBinaries()
-        print("PostgreSQL benchmark, throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        printLine("PostgreSQL benchmark, throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         try await benchCopy(url: url, binaries: binaries, scratch: folder)
         try await benchSelects(url: url, binaries: binaries, scratch: folder)
     }
@@ -91,8 +92,12 @@ struct PostgresBench: AsyncParsableCommand {
         await connection.close()
         let wrapperRate = Double(rows) / wrapperBest
         let psqlRate = Double(rows) / psqlBest
-        print(String(format: "COPY %d rows × 6 columns   wrapper %10.0f rows/s   psql \\copy %10.0f rows/s   ratio %.2f× (goal ≥ 0.90×)",
+        printLine(String(format: "COPY %d rows × 6 columns   wrapper %10.0f rows/s   psql \\copy %10.0f rows/s   ratio %.2f× (goal ≥ 0.90×)",
                      rows, wrapperRate, psqlRate, wrapperRate / psqlRate))
+        try table.append(.init(
+            stage: "COPY, 6 columns", size: "\(BenchTable.count(rows)) rows, best of \(repeats)",
+            rapport: BenchTable.rate(wrapperRate, "rows"), baseline: "psql `\\copy`: " + BenchTable.rate(psqlRate, "rows"),
+            ratio: BenchTable.ratio(wrapperRate / psqlRate), goal: "≥ 0.9×"))
     }
 
     private func benchSelects(url: String, binaries: URL, scratch: URL) async throws {
@@ -141,8 +146,12 @@ struct PostgresBench: AsyncParsableCommand {
             pgbenchBest = max(pgbenchBest, tps)
         }
         await pool.shutdown()
-        print(String(format: "SELECT by key ×%d, %d tasks  pool    %10.0f q/s      pgbench     %10.0f q/s      ratio %.2f×",
+        printLine(String(format: "SELECT by key ×%d, %d tasks  pool    %10.0f q/s      pgbench     %10.0f q/s      ratio %.2f×",
                      perTask * concurrency, concurrency, poolBest, pgbenchBest, poolBest / pgbenchBest))
+        try table.append(.init(
+            stage: "single-row SELECT through the pool", size: "\(BenchTable.count(perTask * concurrency)) queries, \(concurrency) tasks",
+            rapport: BenchTable.rate(poolBest, "q"), baseline: "pgbench `-M extended -c \(concurrency)`: " + BenchTable.rate(pgbenchBest, "q"),
+            ratio: BenchTable.ratio(poolBest / pgbenchBest), goal: "—"))
     }
 
     static func pgbenchTPS(_ output: String) -> Double? {

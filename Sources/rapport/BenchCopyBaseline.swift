@@ -5,7 +5,7 @@ import Postgres
 /// The import benchmark's baseline: psql `\copy` of a TSV into a table of `email_signal`'s columns, types and indexes.
 enum BenchCopyBaseline {
     /// Writes `rows` rows shaped like stored email signals (uuid, uuid, bigint, text, timestamptz, bool,
-    /// bigint[], bigint[], bigint[], bigint) as COPY text; returns the bytes written.
+    /// bigint[], bigint[], bigint[], bigint, bigint[]) as COPY text; returns the bytes written.
     static func writeTSV(rows: Int, accounts: Int, to url: URL, tenant: UUID, environment: UUID, asOf: Date) throws -> Int {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let file = try FileHandle(forWritingTo: url)
@@ -25,7 +25,7 @@ enum BenchCopyBaseline {
             let at = Date(timeIntervalSince1970: start + Double(rng.below(365 * 86_400)))
             let line = "\(tenantText)\t\(environmentText)\t\(Int64(bitPattern: rng.next()))\t\(accountIDs[rng.below(accountIDs.count)])\t"
                 + "\(at.postgresText)\t\(rng.chance(0.55) ? "t" : "f")\t\(keys(1 + rng.below(2)))\t\(keys(1 + rng.below(3)))\t"
-                + "\(keys(rng.below(2)))\t\\N\n"
+                + "\(keys(rng.below(2)))\t\\N\t\(keys(1 + rng.below(2)))\n"
             buffer.append(contentsOf: line.utf8)
             if buffer.count >= 4 << 20 {
                 try file.write(contentsOf: buffer)

@@ -17,6 +17,7 @@ struct ImportBench: AsyncParsableCommand {
             """)
 
     @OptionGroup var size: BenchSize
+    @OptionGroup var table: BenchTable
 
     func run() async throws {
         let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
@@ -61,6 +62,12 @@ struct ImportBench: AsyncParsableCommand {
             format: "baseline  psql \\copy, TSV of %d rows (%.0f MB) into email_signal's columns and indexes: %.1f s = %.0f rows/s",
             written, Double(tsvBytes) / 1e6, psqlSeconds, psqlRate))
         printLine(String(format: "ratio     %.2f× psql's rate (goal ≥ 0.50×)", rate / psqlRate))
+        try table.append(.init(
+            stage: "import: NDJSON file → signals (`ActivityImporter`)",
+            size: "\(BenchTable.count(written)) records, \(BenchTable.count(accountCount)) accounts",
+            rapport: BenchTable.rate(rate, "records") + " (\(BenchTable.seconds(seconds)))",
+            baseline: "psql `\\copy`, as many rows, email_signal's indexes: " + BenchTable.rate(psqlRate, "rows"),
+            ratio: BenchTable.ratio(rate / psqlRate), goal: "≥ 0.5×"))
         printLine("memory    Rapport: RSS before \(BenchMemory.mebibytes(before)), peak during the import \(BenchMemory.mebibytes(peak)) (VmHWM, reset before it); RSS over the import \(sampler.selfProfile)")
         printLine("          PostgreSQL during the import: peak Σ PSS \(BenchMemory.mebibytes(sampler.peakClusterPSS)), Σ RSS \(BenchMemory.mebibytes(sampler.peakClusterRSS)), Σ anonymous \(BenchMemory.mebibytes(sampler.peakClusterAnonymous))")
     }

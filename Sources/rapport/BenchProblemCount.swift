@@ -1,6 +1,6 @@
 import Foundation
 
-/// Counts problems reported from the reader thread.
+/// A count that other threads and tasks add to: problems reported from the reader thread, runs published.
 final class BenchProblemCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0

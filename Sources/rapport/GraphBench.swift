@@ -23,6 +23,7 @@ struct GraphBench: AsyncParsableCommand {
     @Option(help: "Retry-After seconds the fake sends with a 429.") var retryAfter = 1
     @Option(help: "graph.max.concurrency.") var concurrency = 16
     @Option(help: "graph.page.size.") var pageSize = 100
+    @OptionGroup var table: BenchTable
 
     func run() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-graph-bench-\(getpid())")
@@ -38,7 +39,7 @@ struct GraphBench: AsyncParsableCommand {
         logger.logLevel = .warning
         _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
 
-        print("Graph connector benchmark: \(mailboxes) mailboxes × \(messages) messages and \(meetings) meetings, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        printLine("Graph connector benchmark: \(mailboxes) mailboxes × \(messages) messages and \(meetings) meetings, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let generated = ContinuousClock.now
         let tenant = FakeTenantGenerator.generate(
             .init(mailboxes: mailboxes, messagesPerMailbox: messages, meetingsPerMailbox: meetings, externalAccounts: accounts, seed: 7))
@@ -47,7 +48,7 @@ struct GraphBench: AsyncParsableCommand {
         store.defaultPageSize = pageSize
         let server = FakeGraphServer(store: store)
         try await server.start()
-        print(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - generated).seconds))
+        printLine(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - generated).seconds))
 
         let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 8, logger: logger)
@@ -70,6 +71,7 @@ struct GraphBench: AsyncParsableCommand {
 
     /// The run without faults, then the run with the fake's 429s, each on its own environment.
     private func measure(platform: Platform, setup: GraphBenchSetup, store: FakeGraphStore, collector: GraphCollector, logger: Logger) async throws {
+        var wallTimes: [Double] = []
         for (pass, environment) in setup.environments.enumerated() {
             let rate = pass == 0 ? 0 : throttle
             store.updateFaults {
@@ -82,6 +84,7 @@ struct GraphBench: AsyncParsableCommand {
             let started = ContinuousClock.now
             guard try await worker.runOnce() else { throw ValidationError("the run was not claimed") }
             let seconds = (ContinuousClock.now - started).seconds
+            wallTimes.append(seconds)
             guard let finished = try await platform.runs.run(tenant: setup.tenantID, id: run.id), finished.status == .succeeded else {
                 let failed = try await platform.runs.run(tenant: setup.tenantID, id: run.id)
                 throw ValidationError("the run did not succeed: \(failed?.error ?? failed?.steps.compactMap(\.error).joined(separator: "; ") ?? "?")")
@@ -89,7 +92,7 @@ struct GraphBench: AsyncParsableCommand {
             let counters = store.counters
             let email = finished.steps.first { $0.step == .collectEmail }?.counts ?? [:]
             let meetingsStep = finished.steps.first { $0.step == .collectMeetings }?.counts ?? [:]
-            print("""
+            printLine("""
 
                 run \(pass + 1): 429 rate \(Int(rate * 100))% (Retry-After \(retryAfter) s), concurrency \(concurrency), page size \(pageSize)
                   wall time, token to published result: \(String(format: "%.1f", seconds)) s = \(String(format: "%.1f", Double(mailboxes) / seconds)) mailboxes/s
@@ -99,8 +102,17 @@ struct GraphBench: AsyncParsableCommand {
                 """)
             for step in finished.steps {
                 guard let from = step.startedAt, let to = step.finishedAt else { continue }
-                print("    \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7.1f s", to.timeIntervalSince(from)))")
+                printLine("    \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7.1f s", to.timeIntervalSince(from)))")
             }
         }
+        guard wallTimes.count == 2 else { return }
+        let size = "\(BenchTable.count(mailboxes)) mailboxes × \(messages) messages + \(meetings) meetings"
+        let rate = { (seconds: Double) in BenchTable.seconds(seconds) + String(format: " (%.1f mailboxes/s)", Double(mailboxes) / seconds) }
+        try table.append(
+            .init(stage: "Graph run, token → published (fake Graph server)", size: size, rapport: rate(wallTimes[0]),
+                  baseline: "—", ratio: "—", goal: "—"),
+            .init(stage: "Graph run with \(Int((throttle * 100).rounded()))% of requests 429 (Retry-After \(retryAfter) s)", size: size,
+                  rapport: rate(wallTimes[1]), baseline: "the same run without 429s: " + BenchTable.seconds(wallTimes[0]),
+                  ratio: BenchTable.ratio(wallTimes[1] / wallTimes[0]) + " the time", goal: "—"))
     }
 }

@@ -10,11 +10,14 @@
    (Python's json.loads per line is shown for context).
 
 Usage: bench.py --rapport .build-release/release/rapport [--dir .cache/bench] [--messages 100000]
+                [--table-rows FILE]   (default $RAPPORT_BENCH_TABLE: appends the summary rows as TSV
+                                       for `make bench`'s table, see scripts/bench/table.py)
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -184,6 +187,8 @@ def main() -> int:
     ap.add_argument("--mbox-bytes", type=int, default=1 << 30)
     ap.add_argument("--events", type=int, default=1000)
     ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--table-rows", default=os.environ.get("RAPPORT_BENCH_TABLE") or None,
+                    help="append the summary rows (TSV) to this file (default: $RAPPORT_BENCH_TABLE)")
     args = ap.parse_args()
     d = Path(args.dir)
     d.mkdir(parents=True, exist_ok=True)
@@ -203,12 +208,14 @@ def main() -> int:
     pn, ps = timed(python_mbox, mbox)
     if pn != r["records"]:
         print(f"warning: message counts differ: rapport {r['records']}, python {pn}")
+    messages = r["records"]
     rows.append(("mbox header parse", f"{mbox.stat().st_size / 1e9:.2f} GB, {r['records']} msgs", r["seconds"], ps))
 
     r = rapport(args.rapport, "ics", str(ics), "--from", "2025-01-01", "--to", "2026-01-01", "--runs", "3")
     pn, ps = timed(python_ics, ics)
     if pn != r["records"]:
         print(f"warning: occurrence counts differ: rapport {r['records']}, python {pn}")
+    occurrences = r["records"]
     rows.append(("ics 1 year expansion", f"{args.events} events, {r['records']} occurrences", r["seconds"], ps))
 
     subprocess.run(["cat", str(nd)], stdout=subprocess.DEVNULL, check=True)
@@ -223,6 +230,19 @@ def main() -> int:
     print(f"ndjson: {rows[2][1].split()[0]} records in {rows[2][2]:.3f}s = {int(args.records / rows[2][2]):,} records/s "
           f"(python json.loads alone: {int(args.records / rows[2][3]):,}/s)")
     print("goals: mbox >= 20x, ics >= 20x")
+    if args.table_rows:
+        (_, _, mbox_r, mbox_p), (_, _, ics_r, ics_p), (_, _, nd_r, nd_p) = rows
+        table = [
+            ("header-only mbox parse", f"{mbox.stat().st_size / 1e9:.2f} GB, {messages:,} messages",
+             f"{mbox_r:.2f} s", f"Python `mailbox` + `BytesHeaderParser`: {mbox_p:.1f} s", f"{mbox_p / mbox_r:.1f}×", "≥ 20×"),
+            ("recurrence expansion", f"{args.events:,} recurring events, one year ({occurrences:,} occurrences)",
+             f"{ics_r:.2f} s", f"`recurring-ical-events`: {ics_p:.1f} s", f"{ics_p / ics_r:.1f}×", "≥ 20×"),
+            ("NDJSON parse", f"{args.records:,} records", f"{int(args.records / nd_r):,} records/s",
+             f"(Python `json.loads` alone: {int(args.records / nd_p):,}/s)", "—", "—"),
+        ]
+        with open(args.table_rows, "a", encoding="utf-8") as f:
+            for row in table:
+                f.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
     return 0
 
 
