@@ -64,7 +64,9 @@ public enum ChildProcess {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
-        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp)
+        var attributes = SpawnAttributes()
+        defer { attributes.destroy() }
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes.value, &argv, &envp)
         guard status == 0 else { throw spawnError(arguments[0], status) }
         return pid
     }
@@ -98,7 +100,9 @@ public enum ChildProcess {
         var pid: pid_t = 0
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        var attributes = SpawnAttributes()
+        defer { attributes.destroy() }
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes.value, &argv, environ)
         guard status == 0 else { throw spawnError(arguments[0], status) }
         return pid
     }
@@ -116,6 +120,30 @@ public enum ChildProcess {
     private static func spawnError(_ program: String, _ code: Int32) -> PostgresError {
         PostgresError(code: .localCluster, message: "cannot run \(program): \(String(cString: strerror(code)))")
     }
+}
+
+/// Spawn attributes that start a program with no signal blocked and SIGINT and SIGTERM at their defaults.
+///
+/// A spawned program inherits the spawning thread's signal mask; a thread of this process may have
+/// SIGINT or SIGTERM blocked (a signal handler's dispatch), and the child would then never see the
+/// signal that is meant to stop it.
+private struct SpawnAttributes {
+    var value = posix_spawnattr_t()
+
+    init() {
+        posix_spawnattr_init(&value)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&value, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&value, &defaults)
+        posix_spawnattr_setflags(&value, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    }
+
+    mutating func destroy() { posix_spawnattr_destroy(&value) }
 }
 
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not import.

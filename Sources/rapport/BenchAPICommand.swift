@@ -117,9 +117,9 @@ struct BenchAPICommand: AsyncParsableCommand {
             // report) once --seconds have passed and, for the database-backed routes, a run has published.
             let before = published.value
             let started = ContinuousClock.now
-            let pid = try Self.launch(
+            let pid = try ChildProcess.launch(
                 [wrk, "-t2", "-c\(connections)", "-d\(maximumSeconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"],
-                output: output.path)
+                environment: [:], logFile: output.path)
             let exit = Task { await Self.waitForExit(pid) }
             while (ContinuousClock.now - started).seconds < Double(maximumSeconds) {
                 try await Task.sleep(for: .milliseconds(200))
@@ -150,35 +150,6 @@ struct BenchAPICommand: AsyncParsableCommand {
         server.cancel()
         await control.pool.shutdown()
         await regions.shutdown()
-    }
-
-    /// Starts a program with its output going to a file, with no signal blocked (a thread of this process may
-    /// block SIGINT, and a spawned child inherits that mask: wrk would never see the SIGINT that stops it).
-    static func launch(_ arguments: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        _ = benchSpawnAddCloseFrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
-        guard status == 0 else { throw BenchError("cannot run \(arguments[0]): \(String(cString: strerror(status)))") }
-        return pid
     }
 
     /// Waits for a launched process on a thread of its own (not one of the few cooperative threads the server needs); its exit status.
@@ -216,7 +187,3 @@ struct BenchAPICommand: AsyncParsableCommand {
         return "\(value(after: "Requests/sec:")) req/s, p50 \(value(after: "50%")), p99 \(value(after: "99%")), non-2xx \(errors)"
     }
 }
-
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not import.
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-private func benchSpawnAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
