@@ -135,14 +135,14 @@ public struct EnrichmentAggregator: Sendable {
         try await connection.execute(
             """
             CREATE TEMPORARY TABLE window_email ON COMMIT DROP AS
-            SELECT message_key, account_id, sent_at, to_account, internal_people, account_people, replies_to, conversation
+            SELECT message_key, account_id, sent_at, sent_at::date AS day, to_account, internal_people, account_people, replies_to, conversation
             FROM email_signal
             WHERE environment_id = \(environment) AND sent_at >= \(windowStart) AND sent_at <= \(asOf)
             """)
         try await connection.execute(
             """
             CREATE TEMPORARY TABLE window_meeting ON COMMIT DROP AS
-            SELECT occurrence_key, account_id, starts_at, ends_at, to_account, internal_people, account_people
+            SELECT occurrence_key, account_id, starts_at, starts_at::date AS day, ends_at, to_account, internal_people, account_people
             FROM meeting_signal
             WHERE environment_id = \(environment) AND starts_at >= \(windowStart) AND starts_at <= \(asOf)
             """)
@@ -157,7 +157,7 @@ public struct EnrichmentAggregator: Sendable {
             """
             CREATE TEMPORARY TABLE paired_reply ON COMMIT DROP AS
             SELECT DISTINCT ON (r.message_key, r.account_id) r.account_id, r.sent_at,
-                   extract(epoch FROM r.sent_at - o.sent_at) / 60.0 AS minutes
+                   date_part('epoch', r.sent_at - o.sent_at) / 60.0 AS minutes
             FROM window_email r
             CROSS JOIN LATERAL unnest(r.replies_to) WITH ORDINALITY AS parent(key, position)
             JOIN window_email o ON o.message_key = parent.key AND o.account_id = r.account_id AND o.to_account
@@ -168,7 +168,7 @@ public struct EnrichmentAggregator: Sendable {
         try await connection.execute(
             """
             INSERT INTO paired_reply (account_id, sent_at, minutes)
-            SELECT r.account_id, r.sent_at, extract(epoch FROM r.sent_at - o.sent_at) / 60.0
+            SELECT r.account_id, r.sent_at, date_part('epoch', r.sent_at - o.sent_at) / 60.0
             FROM window_email r
             CROSS JOIN LATERAL (
                 SELECT o.sent_at FROM window_email o
@@ -185,22 +185,23 @@ public struct EnrichmentAggregator: Sendable {
             """
             CREATE TEMPORARY TABLE daily ON COMMIT DROP AS
             SELECT account_id, day,
-                   sum(emails_to) AS emails_to, sum(emails_from) AS emails_from, max(last_email) AS last_email,
-                   sum(meetings_to) AS meetings_to, sum(meetings_from) AS meetings_from, sum(meeting_minutes) AS meeting_minutes,
-                   sum(meeting_count) AS meeting_count, max(last_meeting) AS last_meeting,
-                   sum(reply_minutes) AS reply_minutes, sum(reply_count) AS reply_count
+                   -- Counts as int: sum(int) is bigint arithmetic, sum(bigint) would be numeric (slow).
+                   sum(emails_to)::int AS emails_to, sum(emails_from)::int AS emails_from, max(last_email) AS last_email,
+                   sum(meetings_to)::int AS meetings_to, sum(meetings_from)::int AS meetings_from, sum(meeting_minutes) AS meeting_minutes,
+                   sum(meeting_count)::int AS meeting_count, max(last_meeting) AS last_meeting,
+                   sum(reply_minutes) AS reply_minutes, sum(reply_count)::int AS reply_count
             FROM (
-                SELECT account_id, sent_at::date AS day, count(*) FILTER (WHERE to_account) AS emails_to,
-                       count(*) FILTER (WHERE NOT to_account) AS emails_from, max(sent_at) AS last_email,
-                       0::bigint AS meetings_to, 0::bigint AS meetings_from, 0::float8 AS meeting_minutes, 0::bigint AS meeting_count,
-                       NULL::timestamptz AS last_meeting, 0::float8 AS reply_minutes, 0::bigint AS reply_count
+                SELECT account_id, day, (count(*) FILTER (WHERE to_account))::int AS emails_to,
+                       (count(*) FILTER (WHERE NOT to_account))::int AS emails_from, max(sent_at) AS last_email,
+                       0 AS meetings_to, 0 AS meetings_from, 0::float8 AS meeting_minutes, 0 AS meeting_count,
+                       NULL::timestamptz AS last_meeting, 0::float8 AS reply_minutes, 0 AS reply_count
                 FROM window_email GROUP BY 1, 2
                 UNION ALL
-                SELECT account_id, starts_at::date, 0, 0, NULL, count(*) FILTER (WHERE to_account), count(*) FILTER (WHERE NOT to_account),
-                       sum(extract(epoch FROM ends_at - starts_at) / 60.0), count(*), max(starts_at), 0, 0
+                SELECT account_id, day, 0, 0, NULL, (count(*) FILTER (WHERE to_account))::int, (count(*) FILTER (WHERE NOT to_account))::int,
+                       sum(date_part('epoch', ends_at - starts_at) / 60.0), count(*)::int, max(starts_at), 0, 0
                 FROM window_meeting GROUP BY 1, 2
                 UNION ALL
-                SELECT account_id, sent_at::date, 0, 0, NULL, 0, 0, 0, 0, NULL, sum(minutes), count(*)
+                SELECT account_id, sent_at::date, 0, 0, NULL, 0, 0, 0, 0, NULL, sum(minutes), count(*)::int
                 FROM paired_reply GROUP BY 1, 2
             ) parts
             GROUP BY account_id, day
@@ -209,14 +210,14 @@ public struct EnrichmentAggregator: Sendable {
         try await connection.execute(
             """
             CREATE TEMPORARY TABLE people_daily ON COMMIT DROP AS
-            SELECT DISTINCT account_id, sent_at::date AS day, true AS email, true AS internal, person
+            SELECT DISTINCT account_id, day, true AS email, true AS internal, person
             FROM window_email, unnest(internal_people) AS person
             UNION ALL
-            SELECT DISTINCT account_id, sent_at::date, true, false, person FROM window_email, unnest(account_people) AS person
+            SELECT DISTINCT account_id, day, true, false, person FROM window_email, unnest(account_people) AS person
             UNION ALL
-            SELECT DISTINCT account_id, starts_at::date, false, true, person FROM window_meeting, unnest(internal_people) AS person
+            SELECT DISTINCT account_id, day, false, true, person FROM window_meeting, unnest(internal_people) AS person
             UNION ALL
-            SELECT DISTINCT account_id, starts_at::date, false, false, person FROM window_meeting, unnest(account_people) AS person
+            SELECT DISTINCT account_id, day, false, false, person FROM window_meeting, unnest(account_people) AS person
             """)
         try await connection.execute("ANALYZE daily")
         try await connection.execute("ANALYZE people_daily")
@@ -229,7 +230,7 @@ public struct EnrichmentAggregator: Sendable {
                    sum(meeting_minutes) AS meeting_minutes, sum(meeting_count) AS meeting_count, max(last_meeting) AS last_meeting,
                    sum(reply_minutes) AS reply_minutes, sum(reply_count) AS reply_count
             FROM daily
-            GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
+            GROUP BY GROUPING SETS ((account_id), (account_id, \(levels.month)), (account_id, \(levels.week)))
             """)
         try await connection.execute(
             """
@@ -242,7 +243,7 @@ public struct EnrichmentAggregator: Sendable {
                    count(DISTINCT person) FILTER (WHERE internal) AS all_internal,
                    count(DISTINCT person) FILTER (WHERE NOT internal) AS all_account
             FROM people_daily
-            GROUP BY GROUPING SETS ((account_id), (account_id, date_trunc('month', day)), (account_id, date_trunc('week', day)))
+            GROUP BY GROUPING SETS ((account_id), (account_id, \(levels.month)), (account_id, \(levels.week)))
             """)
         let measuresQuery: PostgresQuery = """
             CREATE TEMPORARY TABLE measures ON COMMIT DROP AS
@@ -259,13 +260,13 @@ public struct EnrichmentAggregator: Sendable {
                    coalesce(p.all_internal, 0)::int AS internal_breadth,
                    coalesce(p.all_account, 0)::int AS account_breadth,
                    fa.engagement_start_date,
-                   floor(extract(epoch FROM \(asOf)::timestamptz - f.last_email) / 86400)::int AS days_since_last_email,
-                   floor(extract(epoch FROM \(asOf)::timestamptz - f.last_meeting) / 86400)::int AS days_since_last_meeting,
+                   floor(date_part('epoch', \(asOf)::timestamptz - f.last_email) / 86400)::int AS days_since_last_email,
+                   floor(date_part('epoch', \(asOf)::timestamptz - f.last_meeting) / 86400)::int AS days_since_last_meeting,
                    (f.meeting_minutes / nullif(f.meeting_count, 0))::float8 AS average_meeting_minutes,
                    coalesce(f.meeting_minutes, 0)::float8 AS meeting_minutes,
                    (f.reply_minutes / nullif(f.reply_count, 0))::float8 AS average_reply_minutes,
                    -- Recency for the score: from the period's end (the as-of time for Year and the current period).
-                   (extract(epoch FROM least(\(asOf)::timestamptz,
+                   (date_part('epoch', least(\(asOf)::timestamptz,
                         CASE f.level WHEN 'Month' THEN (f.period_start + interval '1 month')::timestamptz
                                      WHEN 'Week' THEN (f.period_start + interval '7 days')::timestamptz
                                      ELSE \(asOf)::timestamptz END)
@@ -278,12 +279,17 @@ public struct EnrichmentAggregator: Sendable {
     }
 
     /// The `level` and `period_start` of a row of `GROUPING SETS ((account_id), (account_id, month), (account_id, week))`
-    /// over the date column `day`: Year rows start at the window's first day.
-    static func levels(of day: String, windowStart: Date) -> (level: PostgresQuery, periodStart: PostgresQuery) {
-        let column = PostgresQuery(unsafeSQL: day)
+    /// over the date column `day`, and the month and week expressions to group by: Year rows start at the window's first day.
+    ///
+    /// The day is truncated as a `timestamp`: `date_trunc` of a `date` would cast it to `timestamptz` and
+    /// convert through the session's time zone on every row (most of a grouping's time).
+    static func levels(of day: String, windowStart: Date) -> (level: PostgresQuery, periodStart: PostgresQuery, month: PostgresQuery, week: PostgresQuery) {
+        let month = PostgresQuery(unsafeSQL: "date_trunc('month', \(day)::timestamp)")
+        let week = PostgresQuery(unsafeSQL: "date_trunc('week', \(day)::timestamp)")
         return (
-            "CASE GROUPING(date_trunc('month', \(column)), date_trunc('week', \(column))) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END",
-            "coalesce(date_trunc('month', \(column))::date, date_trunc('week', \(column))::date, \(windowStart)::timestamptz::date)"
+            "CASE GROUPING(\(month), \(week)) WHEN 3 THEN 'Year' WHEN 1 THEN 'Month' ELSE 'Week' END",
+            "coalesce(\(month)::date, \(week)::date, \(windowStart)::timestamptz::date)",
+            month, week
         )
     }
 
