@@ -187,6 +187,38 @@ struct SecurityTests {
         await harness.shutdown()
     }
 
+    @Test("a key's use is written at most once a minute: last_used_at and the key.use audit event")
+    func keyUseIsRecordedOncePerMinute() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { client in
+            let tenant = try await TenantFixture.create(client, harness: harness, name: "Used")
+            let key = try #require(APIKey(parsing: tenant.ownerKey))
+            func lastUsed() async throws -> Date? {
+                try await harness.services.control.pool.query("SELECT last_used_at FROM api_key WHERE prefix = \(key.prefix)")[0]
+                    .decode(Date?.self, at: 0)
+            }
+            func uses() async throws -> Int {
+                try await harness.services.control.pool.query("SELECT count(*) FROM audit_event WHERE action = 'key.use'")[0]
+                    .decode(Int.self, at: 0)
+            }
+            #expect(try await client.call(.get, "/v1/tenants/\(tenant.id)", key: tenant.ownerKey).status == .ok)
+            let first = try #require(try await lastUsed())
+            let recorded = try await uses()
+            #expect(recorded >= 1)
+            // Within the minute: nothing written.
+            harness.clock.advance(30)
+            #expect(try await client.call(.get, "/v1/tenants/\(tenant.id)", key: tenant.ownerKey).status == .ok)
+            #expect(try await lastUsed() == first)
+            #expect(try await uses() == recorded)
+            // After it: recorded again.
+            harness.clock.advance(31)
+            #expect(try await client.call(.get, "/v1/tenants/\(tenant.id)", key: tenant.ownerKey).status == .ok)
+            #expect(try await lastUsed()! > first)
+            #expect(try await uses() == recorded + 1)
+        }
+        await harness.shutdown()
+    }
+
     @Test("key digests are compared in full")
     func keyMatching() {
         let key = APIKey.generate(.tenant)

@@ -186,8 +186,8 @@ extension ControlStore {
 
     /// The caller a presented key stands for; `.unauthenticated` for an unknown, wrong or revoked key.
     ///
-    /// Use of a tenant key is recorded (`last_used_at`, and an audit event at most
-    /// once a minute per key, so the log shows which keys are in use).
+    /// Use of a tenant key is recorded at most once a minute per key (`last_used_at` and an audit
+    /// event), so the log shows which keys are in use without a write per request.
     public func authenticate(_ presented: String) async throws -> Caller {
         let rejected = StoreError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)")
         guard let key = APIKey(parsing: presented) else { throw rejected }
@@ -208,7 +208,7 @@ extension ControlStore {
                 FROM api_key WHERE prefix = \(key.prefix)
                 """)
             guard let row = rows.first else { throw rejected }
-            let (tenant, keyID, principal, hash, revoked, auditUse) = try row.decode((UUID, UUID, UUID, Data, Bool, Bool).self)
+            let (tenant, keyID, principal, hash, revoked, recordUse) = try row.decode((UUID, UUID, UUID, Data, Bool, Bool).self)
             guard key.matches(Array(hash)), !revoked else { throw rejected }
             let roles = try await pool.query(
                 "SELECT role, environment_id FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"
@@ -217,9 +217,11 @@ extension ControlStore {
                 return RoleGrant(role: Role(rawValue: role) ?? .viewer, environmentID: environment)
             }
             let caller = Caller(identity: .principal(tenantID: tenant, principalID: principal), keyID: keyID, roles: roles)
-            try await pool.withTransaction { connection in
-                try await connection.execute("UPDATE api_key SET last_used_at = \(now()) WHERE tenant_id = \(tenant) AND key_id = \(keyID)")
-                if auditUse {
+            // A read stays a read: the use is written at most once a minute per key (a write on every
+            // request would serialize concurrent requests of one key on its row and flush WAL for each).
+            if recordUse {
+                try await pool.withTransaction { connection in
+                    try await connection.execute("UPDATE api_key SET last_used_at = \(now()) WHERE tenant_id = \(tenant) AND key_id = \(keyID)")
                     try await audit(connection, tenant: tenant, caller: caller, action: "key.use", target: "key/\(keyID)")
                 }
             }
