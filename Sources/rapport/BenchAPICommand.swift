@@ -25,18 +25,11 @@ struct BenchAPICommand: AsyncParsableCommand {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ValidationError("wrk is not installed (apt-get install wrk)")
         }
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-api-\(getpid())")
-        let cluster = try LocalCluster(dataDirectory: folder)
-        try cluster.initialize(durability: .throwaway)
-        try cluster.start()
-        defer {
-            try? cluster.stop(immediate: true)
-            try? FileManager.default.removeItem(at: folder)
-        }
-        let databases = try await DatabaseSet.startLocal(cluster)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
+        let scratch = try ThrowawayCluster.start("bench-api")
+        defer { scratch.stop() }
+        let folder = scratch.folder
+        let logger = Logger(label: "bench", level: .error)
+        let databases = try await scratch.migratedDatabases(logger: logger)
         let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 16, logger: logger)
         let platform = Platform(control: control, regions: regions, serviceSecret: [UInt8](repeating: 3, count: 32))

@@ -24,16 +24,11 @@ struct PostgresBench: AsyncParsableCommand {
     @OptionGroup var table: BenchTable
 
     func run() async throws {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-\(getpid())")
-        let cluster = try LocalCluster(dataDirectory: folder)
-        try cluster.initialize(durability: .throwaway)
-        try cluster.start()
-        defer {
-            try? cluster.stop(immediate: true)
-            try? FileManager.default.removeItem(at: folder)
-        }
-        try await cluster.createDatabases(["bench"])
-        let url = cluster.connectionString(database: "bench")
+        let scratch = try ThrowawayCluster.start("bench")
+        defer { scratch.stop() }
+        let folder = scratch.folder
+        try await scratch.cluster.createDatabases(["bench"])
+        let url = scratch.cluster.connectionString(database: "bench")
         let binaries = try LocalCluster.locateBinaries()
         printLine("PostgreSQL benchmark, throwaway cluster (fsync off), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         try await benchCopy(url: url, binaries: binaries, scratch: folder)

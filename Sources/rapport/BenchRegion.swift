@@ -27,16 +27,11 @@ struct BenchRegion {
     ///   - explain: log the plan (with timings) of every statement slower than 1 s to the server log.
     ///   - settings: server settings (`name=value`) applied with ALTER SYSTEM before any work (after `explain`'s, so they can override them).
     static func start(explain: Bool = false, settings: [String] = []) async throws -> BenchRegion {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let cluster = try LocalCluster(dataDirectory: folder.appendingPathComponent("cluster"))
-        try cluster.initialize(durability: .throwaway)
-        try cluster.start()
+        let scratch = try ThrowawayCluster.start("bench")
         do {
-            return try await prepare(cluster: cluster, folder: folder, explain: explain, settings: settings)
+            return try await prepare(cluster: scratch.cluster, folder: scratch.folder, explain: explain, settings: settings)
         } catch {
-            try? cluster.stop(immediate: true)
-            try? FileManager.default.removeItem(at: folder)
+            scratch.stop()
             throw error
         }
     }
@@ -102,8 +97,7 @@ struct BenchRegion {
             try? FileManager.default.removeItem(atPath: keepLog)
             try? FileManager.default.copyItem(at: cluster.dataDirectory.appendingPathComponent("server.log"), to: URL(fileURLWithPath: keepLog))
         }
-        try? cluster.stop(immediate: true)
-        try? FileManager.default.removeItem(at: folder)
+        ThrowawayCluster(folder: folder, cluster: cluster).stop()
     }
 
     /// The import scope of the environment: the organization's domain, its selected mailboxes, every email column.

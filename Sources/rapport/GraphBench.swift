@@ -26,18 +26,10 @@ struct GraphBench: AsyncParsableCommand {
     @OptionGroup var table: BenchTable
 
     func run() async throws {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-graph-bench-\(getpid())")
-        let cluster = try LocalCluster(dataDirectory: folder)
-        try cluster.initialize(durability: .throwaway)
-        try cluster.start()
-        defer {
-            try? cluster.stop(immediate: true)
-            try? FileManager.default.removeItem(at: folder)
-        }
-        let databases = try await DatabaseSet.startLocal(cluster)
-        var logger = Logger(label: "rapport.bench")
-        logger.logLevel = .warning
-        _ = try await SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger).migrateAll(databases)
+        let scratch = try ThrowawayCluster.start("graph-bench")
+        defer { scratch.stop() }
+        let logger = Logger(label: "rapport.bench", level: .warning)
+        let databases = try await scratch.migratedDatabases(logger: logger)
 
         printLine("Graph connector benchmark: \(mailboxes) mailboxes × \(messages) messages and \(meetings) meetings, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let generated = ContinuousClock.now
