@@ -70,6 +70,38 @@ struct PagesAndSegmentsTests {
         await harness.shutdown()
     }
 
+    @Test("every segment column can be tested, and every numeric one measured per month, on a published run")
+    func everyColumn() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { client in
+            let fixture = try await published(client, harness)
+            let base = fixture.base(.uk)
+            for column in SegmentColumn.allCases {
+                let segment = try await client.call(
+                    .post, "\(base)/segments", key: fixture.adminKey,
+                    json: ["name": "Has \(column.rawValue)", "expression": "\(column.rawValue) IS NOT NULL"])
+                #expect(segment.status == .created, "\(column.rawValue): \(segment.text)")
+                // Counts and the score are 0 for accounts without activity, so never null.
+                let size = try await client.call(.get, "\(base)/segments/\(segment["id"] as? String ?? "")/members", key: fixture.viewerKey)
+                #expect(size.status == .ok, "\(column.rawValue)")
+                let nullable: [SegmentColumn] = [.daysSinceLastEmail, .daysSinceLastMeeting, .averageDurationOfMeetings, .averageDurationOfAccountEmailReplies]
+                if nullable.contains(column) {
+                    #expect((1..<3).contains(size["total"] as? Int ?? 0), "\(column.rawValue): \(size.text)")  // only accounts with that activity
+                }
+                if column.kind == .number {
+                    if !nullable.contains(column) { #expect(size["total"] as? Int == 3, "\(column.rawValue): \(size.text)") }
+                    let measure = try await client.call(
+                        .post, "\(base)/measures", key: fixture.adminKey, json: ["name": "Max \(column.rawValue)", "function": "MAX", "column": column.rawValue])
+                    #expect(measure.status == .created, "\(column.rawValue): \(measure.text)")
+                    let value = try await client.call(.get, "\(base)/measures/\(measure["id"] as? String ?? "")", key: fixture.viewerKey)
+                    #expect(value.status == .ok, "\(column.rawValue): \(value.text)")
+                    #expect((value["months"] as? [[String: Any]])?.isEmpty == false, "\(column.rawValue): \(value.text)")
+                }
+            }
+        }
+        await harness.shutdown()
+    }
+
     @Test("sign-in with a key, a session cookie, every page with its figures, CSRF, escaping and the CSP")
     func pages() async throws {
         let harness = try await APIHarness.make()

@@ -42,47 +42,31 @@ enum SegmentCompiler {
         }
     }
 
-    /// The SQL of a column in `segment_base`.
-    static func sql(_ column: SegmentColumn) -> PostgresQuery {
+    /// The stored column of an enriched column, by the results' own mapping (nil for the account fields).
+    static func storedColumn(_ column: SegmentColumn) -> PostgresQuery? {
         switch column {
-        case .engagementScore: "coalesce(e.engagement_score, 0)"
-        case .emailsToAccount: "coalesce(e.emails_to_account, 0)"
-        case .emailsFromAccount: "coalesce(e.emails_from_account, 0)"
-        case .meetingsFromAccount: "coalesce(e.meetings_from_account, 0)"
-        case .meetingsToAccount: "coalesce(e.meetings_to_account, 0)"
-        case .contactsInvolvedMeetings: "coalesce(e.contacts_in_meetings, 0)"
-        case .contactsInvolvedEmails: "coalesce(e.contacts_in_emails, 0)"
-        case .accountContactsInvolvedMeetings: "coalesce(e.account_contacts_in_meetings, 0)"
-        case .accountContactsInvolvedEmails: "coalesce(e.account_contacts_in_emails, 0)"
-        case .engagementStartDate: "e.engagement_start_date"
-        case .daysSinceLastEmail: "e.days_since_last_email"
-        case .daysSinceLastMeeting: "e.days_since_last_meeting"
-        case .averageDurationOfMeetings: "e.average_meeting_minutes"
-        case .averageDurationOfAccountEmailReplies: "e.average_reply_minutes"
-        case .name: "b.name"
-        case .domain: "array_to_string(b.web_domains, ' ')"
-        case .accountID: "b.account_id"
+        case .name, .domain, .accountID: nil
+        default: EnrichedRow.CodingKeys(rawValue: column.rawValue).map { PostgresQuery(unsafeSQL: $0.sqlColumn) }
         }
     }
 
-    /// The column in a Month row (`m`), for measures per month.
-    static func monthSQL(_ column: SegmentColumn) -> PostgresQuery? {
+    /// The SQL of a column in `segment_base`: an account without a Year row counts 0 of each count.
+    static func sql(_ column: SegmentColumn) -> PostgresQuery {
         switch column {
-        case .engagementScore: "m.engagement_score"
-        case .emailsToAccount: "m.emails_to_account"
-        case .emailsFromAccount: "m.emails_from_account"
-        case .meetingsFromAccount: "m.meetings_from_account"
-        case .meetingsToAccount: "m.meetings_to_account"
-        case .contactsInvolvedMeetings: "m.contacts_in_meetings"
-        case .contactsInvolvedEmails: "m.contacts_in_emails"
-        case .accountContactsInvolvedMeetings: "m.account_contacts_in_meetings"
-        case .accountContactsInvolvedEmails: "m.account_contacts_in_emails"
-        case .daysSinceLastEmail: "m.days_since_last_email"
-        case .daysSinceLastMeeting: "m.days_since_last_meeting"
-        case .averageDurationOfMeetings: "m.average_meeting_minutes"
-        case .averageDurationOfAccountEmailReplies: "m.average_reply_minutes"
-        case .engagementStartDate, .name, .domain, .accountID: nil
+        case .name: return "b.name"
+        case .domain: return "array_to_string(b.web_domains, ' ')"
+        case .accountID: return "b.account_id"
+        case .engagementStartDate, .daysSinceLastEmail, .daysSinceLastMeeting, .averageDurationOfMeetings, .averageDurationOfAccountEmailReplies:
+            return "e.\(storedColumn(column)!)"
+        default:
+            return "coalesce(e.\(storedColumn(column)!), 0)"
         }
+    }
+
+    /// The column in a Month row (`m`), for measures per month (nil for the start date and the account fields).
+    static func monthSQL(_ column: SegmentColumn) -> PostgresQuery? {
+        guard column != .engagementStartDate, let stored = storedColumn(column) else { return nil }
+        return "m.\(stored)"
     }
 
     /// `FROM … WHERE` of the environment's accounts joined to the run's Year rows.
