@@ -118,11 +118,14 @@ struct DemoTenant {
     /// Queues a run of each environment ("Run now") as of `asOf`, or takes the one already queued or running.
     ///
     /// Each demo serves its mailboxes from a new fake Graph, so the delta links an earlier demo stored
-    /// point at a server that is gone: they are forgotten and every folder is synced from scratch.
+    /// point at a server that is gone: they are forgotten and every folder is synced from scratch; the
+    /// signals an earlier demo stored go too, since its organization may have been another (other
+    /// `--seed` or sizes).
     func queueRuns(platform: Platform, asOf: Date) async throws -> [RunRecord] {
         var runs: [RunRecord] = []
         for environment in environments {
             try await platform.graphSync(for: environment).resetAll()
+            try await platform.importer(for: environment).deleteAll(tenant: tenant.id, environment: environment.id)
             if let active = try await platform.runs.active(tenant: tenant.id, environment: environment.id) {
                 runs.append(active)
             } else {

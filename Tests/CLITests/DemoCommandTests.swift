@@ -78,6 +78,13 @@ struct DemoCommandTests {
         }
         #expect(key(first.output)?.hasPrefix("rpt_") == true)
         #expect(key(second.output) != nil && key(second.output) != key(first.output))
+        // Another organization in the same installation: nothing of the previous one counts.
+        let other = try RapportExecutable.run(
+            ["demo", "--no-serve", "--accounts", "90", "--mailboxes", "6", "--seed", "8"], environment: ["RAPPORT_DATA_DIR": folder.path])
+        #expect(other.status == 0, "\(other.output)")
+        let otherLines = Self.environmentLines(other.output)
+        #expect(otherLines.count == 3)
+        #expect(otherLines.allSatisfy { $0.status == "succeeded" && $0.enriched == $0.expected }, "\(other.output)")
         let tenants = try RapportExecutable.run(["tenant", "list"], environment: ["RAPPORT_DATA_DIR": folder.path])
         #expect(tenants.output.split(separator: "\n").filter { $0.contains("Demo Org") }.count == 1)
     }

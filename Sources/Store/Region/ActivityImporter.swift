@@ -142,6 +142,17 @@ public struct ActivityImporter: Sendable {
         return report
     }
 
+    /// Deletes every stored signal of the environment (`rapport demo` starting over with a new organization).
+    @discardableResult
+    public func deleteAll(tenant: UUID, environment: UUID) async throws -> (emails: Int, meetings: Int) {
+        try await database.withTenant(tenant) { connection in
+            (
+                try await connection.execute("DELETE FROM email_signal WHERE environment_id = \(environment)"),
+                try await connection.execute("DELETE FROM meeting_signal WHERE environment_id = \(environment)")
+            )
+        }
+    }
+
     /// Deletes stored signals that involve an excluded address or domain: exclusions apply retroactively.
     ///
     /// Works on the keyed hashes: the excluded addresses and domains are hashed
