@@ -26,14 +26,7 @@ struct AggregateBench: AsyncParsableCommand {
     var verify = true
 
     func run() async throws {
-        let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
-        do {
-            try await measure(region)
-            await region.shutdown(keepLog: size.explainLog)
-        } catch {
-            await region.shutdown(keepLog: size.explainLog)
-            throw error
-        }
+        try await BenchRegion.run(size, measure)
     }
 
     func measure(_ region: BenchRegion) async throws {

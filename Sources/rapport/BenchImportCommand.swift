@@ -20,14 +20,7 @@ struct ImportBench: AsyncParsableCommand {
     @OptionGroup var table: BenchTable
 
     func run() async throws {
-        let region = try await BenchRegion.start(explain: size.explainLog != nil, settings: size.settings)
-        do {
-            try await measure(region)
-            await region.shutdown(keepLog: size.explainLog)
-        } catch {
-            await region.shutdown(keepLog: size.explainLog)
-            throw error
-        }
+        try await BenchRegion.run(size, measure)
     }
 
     func measure(_ region: BenchRegion) async throws {

@@ -90,6 +90,19 @@ struct BenchRegion {
         self.hasher = hasher
     }
 
+    /// Starts the region with `size`'s server settings, runs `body` on it, then shuts it down, keeping
+    /// the server log where `--explain-log` asks, also when `body` fails.
+    static func run(_ size: BenchSize, _ body: (BenchRegion) async throws -> Void) async throws {
+        let region = try await start(explain: size.explainLog != nil, settings: size.settings)
+        do {
+            try await body(region)
+        } catch {
+            await region.shutdown(keepLog: size.explainLog)
+            throw error
+        }
+        await region.shutdown(keepLog: size.explainLog)
+    }
+
     /// Stops the cluster and removes its folder; `keepLog` receives a copy of the server log first.
     func shutdown(keepLog: String? = nil) async {
         await database.pool.shutdown()
