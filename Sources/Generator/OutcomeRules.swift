@@ -21,22 +21,10 @@ enum OutcomeRules {
         var seen = Set<String>()
         for person in recipients where seen.insert(person.address).inserted { people.append(person) }
         if from.isInternal, people.allSatisfy(\.isInternal) { return .skipped(.internalOnly) }
-        let anySelected = people.contains(where: \.isSelected)
-        switch from.role {
-        case .colleague:
-            return .skipped(.noSelectedParticipant)
-        case .account(let account):
-            return anySelected ? .counted([.init(account: account, toAccount: false)]) : .skipped(.noSelectedParticipant)
-        case .nobody:
-            return anySelected ? .skipped(.noAccount) : .skipped(.noSelectedParticipant)
-        case .selected:
-            var accounts: [Int] = []
-            for person in people {
-                if let account = person.accountIndex, !accounts.contains(account) { accounts.append(account) }
-            }
-            guard !accounts.isEmpty else { return .skipped(.noAccount) }
-            return .counted(accounts.sorted().map { .init(account: $0, toAccount: true) })
-        }
+        if let decided = bySender(from.role, anySelected: people.contains(where: \.isSelected)) { return decided }
+        let accounts = accounts(of: people)
+        guard !accounts.isEmpty else { return .skipped(.noAccount) }
+        return .counted(accounts.sorted().map { .init(account: $0, toAccount: true) })
     }
 
     /// The importer's window test first, then the meeting rules in precedence order.
@@ -53,25 +41,33 @@ enum OutcomeRules {
         }
         if invitees.count + 1 > maximumAttendees { return .skipped(.largeMeeting) }
         if organizer.isInternal, invitees.allSatisfy({ $0.person.isInternal }) { return .skipped(.internalOnly) }
-        let anySelected = invitees.contains { $0.person.isSelected }
-        switch organizer.role {
-        case .colleague:
-            return .skipped(.noSelectedParticipant)
-        case .account(let account):
-            return anySelected ? .counted([.init(account: account, toAccount: false)]) : .skipped(.noSelectedParticipant)
-        case .nobody:
-            return anySelected ? .skipped(.noAccount) : .skipped(.noSelectedParticipant)
-        case .selected:
-            var accounts: [Int] = []
-            for invitee in invitees {
-                if let account = invitee.person.accountIndex, !accounts.contains(account) { accounts.append(account) }
-            }
-            guard !accounts.isEmpty else { return .skipped(.noAccount) }
-            let attending = accounts.filter { account in
-                invitees.contains { $0.person.accountIndex == account && $0.partstat != "DECLINED" }
-            }
-            guard !attending.isEmpty else { return .skipped(.declinedMeeting) }
-            return .counted(attending.sorted().map { .init(account: $0, toAccount: true) })
+        if let decided = bySender(organizer.role, anySelected: invitees.contains { $0.person.isSelected }) { return decided }
+        let accounts = accounts(of: invitees.map(\.person))
+        guard !accounts.isEmpty else { return .skipped(.noAccount) }
+        let attending = accounts.filter { account in
+            invitees.contains { $0.person.accountIndex == account && $0.partstat != "DECLINED" }
         }
+        guard !attending.isEmpty else { return .skipped(.declinedMeeting) }
+        return .counted(attending.sorted().map { .init(account: $0, toAccount: true) })
+    }
+
+    /// The outcome the sender's (organizer's) role decides alone; nil for a selected one, whose
+    /// message or meeting counts toward the accounts of the other people.
+    private static func bySender(_ role: Participant.Role, anySelected: Bool) -> ExpectedOutcome? {
+        switch role {
+        case .colleague: .skipped(.noSelectedParticipant)
+        case .account(let account): anySelected ? .counted([.init(account: account, toAccount: false)]) : .skipped(.noSelectedParticipant)
+        case .nobody: anySelected ? .skipped(.noAccount) : .skipped(.noSelectedParticipant)
+        case .selected: nil
+        }
+    }
+
+    /// The distinct accounts of `people`, in order of appearance.
+    private static func accounts(of people: [Participant]) -> [Int] {
+        var accounts: [Int] = []
+        for person in people {
+            if let account = person.accountIndex, !accounts.contains(account) { accounts.append(account) }
+        }
+        return accounts
     }
 }
