@@ -37,8 +37,20 @@ struct APIErrorMiddleware: RouterMiddleware {
                 ? "the request body is larger than the limit" : (error.body ?? error.status.reasonPhrase)
             return body(status: error.status, code: code, message: message, field: nil)
         case let error as PostgresError:
-            logger.error("database error", metadata: ["code": "\(error.code)", "sqlstate": "\(error.sqlState ?? "")", "message": "\(error.message)"])
-            return body(status: .internalServerError, code: "internal", message: "internal error", field: nil)
+            switch error.code {
+            case .server where error.isQueryCanceled:
+                logger.warning("statement timeout", metadata: ["sqlstate": "\(error.sqlState ?? "")"])
+                return body(status: .serviceUnavailable, code: StoreError.Code.timeout.rawValue, message: "the request took longer than the server allows; try a narrower one or again later", field: nil)
+            case .connectionFailed, .connectionClosed, .poolTimeout, .poolClosed:
+                logger.error("database unavailable", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
+                return body(status: .serviceUnavailable, code: StoreError.Code.unavailable.rawValue, message: "a database is unavailable or busy; try again shortly", field: nil)
+            default:
+                logger.error("database error", metadata: ["code": "\(error.code)", "sqlstate": "\(error.sqlState ?? "")", "message": "\(error.message)"])
+                return body(status: .internalServerError, code: "internal", message: "internal error", field: nil)
+            }
+        case is CancellationError:
+            // The client went away (or the server is stopping): nobody reads this.
+            return body(status: .serviceUnavailable, code: StoreError.Code.unavailable.rawValue, message: "the request was cancelled", field: nil)
         default:
             logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
             return body(status: .internalServerError, code: "internal", message: "internal error", field: nil)
@@ -53,6 +65,7 @@ struct APIErrorMiddleware: RouterMiddleware {
         case .forbidden: .forbidden
         case .unauthenticated: .unauthorized
         case .unprocessable: .unprocessableContent
+        case .unavailable, .timeout: .serviceUnavailable
         }
     }
 
@@ -61,6 +74,7 @@ struct APIErrorMiddleware: RouterMiddleware {
         if let field { error["field"] = field }
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
         let data = (try? JSONEncoder.api.encode(["error": error])) ?? Data()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

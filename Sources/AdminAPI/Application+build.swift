@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import Metrics
 import Prometheus
@@ -16,13 +18,14 @@ public enum AdminApplication {
     }()
 
     /// Every route, with its middleware, as `rapport serve` and the tests use it.
-    public static func buildRouter(_ services: AppServices, secureCookies: Bool = false) -> Router<AppRequestContext> {
+    public static func buildRouter(_ services: AppServices, options: HTTPOptions = HTTPOptions()) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: RequestBudgetMiddleware(options: options))
         HealthRoutes(services: services, metrics: metricsRegistry).register(on: router)
         ConsentPageRoutes(services: services).register(on: router)
-        PageRoutes(services: services, secureCookies: secureCookies).register(on: router)
+        PageRoutes(services: services, options: options).register(on: router)
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: services.control))
         OperatorRoutes(services: services).register(on: v1)
         TenantRoutes(services: services).register(on: v1)
@@ -36,12 +39,18 @@ public enum AdminApplication {
         return router
     }
 
-    /// The application `rapport serve` runs.
+    /// The application `rapport serve` runs: HTTP/1.1 with an idle (and header) timeout, malformed
+    /// requests answered in the error shape, and each connection's hang-up cancelling its statements.
     public static func build(
-        _ services: AppServices, host: String, port: Int, secureCookies: Bool = false, logger: Logger
+        _ services: AppServices, host: String, port: Int, options: HTTPOptions = HTTPOptions(), logger: Logger
     ) -> Application<RouterResponder<AppRequestContext>> {
-        Application(
-            router: buildRouter(services, secureCookies: secureCookies),
+        let idle = options.idleTimeout.components
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [MalformedRequestResponder(), ClientDisconnectHandler()],
+            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))
+        return Application(
+            router: buildRouter(services, options: options),
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "rapport"),
             logger: logger)
     }

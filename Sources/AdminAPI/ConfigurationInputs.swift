@@ -2,6 +2,12 @@ import Engagement
 
 /// Noise rules as a request may send them: any subset, the rest keeps its default.
 struct NoiseRulesInput: Decodable {
+    /// The keys a request may send (snake_case); any other is refused.
+    static let keys: Set<String> = [
+        "internal_only", "bulk", "no_reply_senders", "auto_submitted", "cancelled_meetings", "large_meetings", "maximum_attendees",
+        "declined_meetings", "long_meetings", "maximum_meeting_hours", "excluded_addresses", "excluded_domains",
+    ]
+
     var internalOnly: Bool?
     var bulk: Bool?
     var noReplySenders: Bool?
@@ -10,6 +16,8 @@ struct NoiseRulesInput: Decodable {
     var largeMeetings: Bool?
     var maximumAttendees: Int?
     var declinedMeetings: Bool?
+    var longMeetings: Bool?
+    var maximumMeetingHours: Int?
     var excludedAddresses: [String]?
     var excludedDomains: [String]?
 
@@ -23,6 +31,8 @@ struct NoiseRulesInput: Decodable {
         if let largeMeetings { rules.largeMeetings = largeMeetings }
         if let maximumAttendees { rules.maximumAttendees = maximumAttendees }
         if let declinedMeetings { rules.declinedMeetings = declinedMeetings }
+        if let longMeetings { rules.longMeetings = longMeetings }
+        if let maximumMeetingHours { rules.maximumMeetingHours = maximumMeetingHours }
         if let excludedAddresses { rules.excludedAddresses = Set(excludedAddresses) }
         if let excludedDomains { rules.excludedDomains = Set(excludedDomains) }
         return rules
@@ -31,6 +41,12 @@ struct NoiseRulesInput: Decodable {
 
 /// Score weights as a request may send them: any subset, the rest keeps its default.
 struct ScoreWeightsInput: Decodable {
+    /// The keys a request may send (snake_case); any other is refused.
+    static let keys: Set<String> = [
+        "emails_to_account", "emails_from_account", "meetings_to_account", "meetings_from_account", "meeting_hours",
+        "internal_breadth", "account_breadth", "reciprocity", "reply_latency", "recency_half_life_days",
+    ]
+
     var emailsToAccount: Double?
     var emailsFromAccount: Double?
     var meetingsToAccount: Double?

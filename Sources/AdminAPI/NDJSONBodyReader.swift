@@ -1,66 +1,66 @@
-import CompressNIO
 import Hummingbird
+import Ingest
 import NIOCore
 import Store
 
 /// Reads an NDJSON request body line by line, gunzipping it when `Content-Encoding: gzip`.
 ///
 /// The limit applies to the decompressed bytes, so a small gzip bomb is
-/// refused too. Lines are handed over without their line break; empty lines
-/// are skipped but counted.
+/// refused too; a gzip body must end with its trailer (a truncated upload is
+/// refused). Lines are split in linear time and may be at most
+/// `maximumLineLength` bytes. Lines are handed over without their line break;
+/// empty lines are skipped but counted. Reading stops as soon as the request's
+/// task is cancelled (the client went away).
 struct NDJSONBodyReader {
     let limit: Int
+    var maximumLineLength = 1 << 20
 
     func forEachLine(
         _ request: Request, _ body: (_ number: Int, _ line: ArraySlice<UInt8>) async throws -> Void
     ) async throws {
         let gzip = request.headers[.contentEncoding]?.lowercased().contains("gzip") == true
-        var decompressor: NIODecompressor?
-        if gzip {
-            let zlib = CompressionAlgorithm.gzip().decompressor
-            zlib.window = ByteBufferAllocator().buffer(capacity: 64 * 1024)
-            try zlib.startStream()
-            decompressor = zlib
-        }
-        var pending: [UInt8] = []
+        let inflater = gzip ? GzipInflater() : nil
+        var splitter = LineSplitter(maximumLineLength: maximumLineLength)
         var total = 0
-        var lineNumber = 0
 
-        func consume(_ bytes: ByteBuffer) async throws {
-            total += bytes.readableBytes
+        func deliver(_ line: (number: Int, bytes: ArraySlice<UInt8>)) async throws {
+            if !line.bytes.isEmpty { try await body(line.number, line.bytes) }
+        }
+        func consume(_ bytes: some Collection<UInt8>) async throws {
+            total += bytes.count
             guard total <= limit else { throw HTTPError(.contentTooLarge) }
-            pending.append(contentsOf: bytes.readableBytesView)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                lineNumber += 1
-                var end = newline
-                if end > start, pending[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                if end > start {
-                    try await body(lineNumber, pending[start..<end])
-                }
-                start = newline + 1
+            splitter.append(bytes)
+            do {
+                while let line = try splitter.nextLine() { try await deliver(line) }
+            } catch let error as LineSplitter.LineTooLong {
+                throw StoreError(.invalid, "line \(error.line) is longer than \(error.limit) bytes", field: "line \(error.line)")
             }
-            pending.removeFirst(start)
         }
 
         for try await chunk in request.body {
-            if let decompressor {
-                var input = chunk
-                var outputs: [ByteBuffer] = []
+            try Task.checkCancellation()
+            if let inflater {
+                inflater.feed(chunk.readableBytesView)
                 do {
-                    try input.decompressStream(with: decompressor) { outputs.append($0) }
-                } catch {
-                    throw StoreError(.invalid, "the body is not valid gzip", field: "body")
+                    while let piece = try inflater.nextPiece() { try await consume(piece) }
+                } catch let error as GzipInflater.Failure {
+                    throw StoreError(.invalid, error.description, field: "body")
                 }
-                for output in outputs { try await consume(output) }
             } else {
-                try await consume(chunk)
+                try await consume(chunk.readableBytesView)
             }
         }
-        if let decompressor { try? decompressor.finishStream() }
-        if !pending.isEmpty {
-            lineNumber += 1
-            try await body(lineNumber, pending[...])
+        if let inflater {
+            do {
+                try inflater.finish()
+            } catch {
+                throw StoreError(.invalid, error.description, field: "body")
+            }
+        }
+        do {
+            if let last = try splitter.finish() { try await deliver(last) }
+        } catch let error as LineSplitter.LineTooLong {
+            throw StoreError(.invalid, "line \(error.line) is longer than \(error.limit) bytes", field: "line \(error.line)")
         }
     }
 }

@@ -85,14 +85,7 @@ struct RequestBody {
 
     /// A calendar date `YYYY-MM-DD`, as midnight UTC.
     func day(_ key: String) throws -> Date {
-        let text = try string(key)
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            let date = Calendar.utc.date(from: DateComponents(year: year, month: month, day: day)),
-            Calendar.utc.component(.day, from: date) == day
-        else { throw StoreError(.invalid, "must be a date YYYY-MM-DD", field: key) }
-        return date
+        try Validation.day(try string(key), field: key)
     }
 
     func choice<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type) throws -> Value where Value.RawValue == String {
@@ -159,8 +152,16 @@ struct JSONItem {
 
 extension RequestBody {
     /// Decodes the member `key` as a Codable value (snake_case keys); a mismatch names the field.
-    func decode<Value: Decodable>(_ key: String, _ type: Value.Type) throws -> Value {
+    ///
+    /// With `keys`, the member must be an object whose every key is one of them.
+    func decode<Value: Decodable>(_ key: String, _ type: Value.Type, keys: Set<String>? = nil) throws -> Value {
         guard let value = object[key] else { throw StoreError(.invalid, "is required", field: key) }
+        if let keys {
+            guard let members = value.objectValue?.members else { throw StoreError(.invalid, "must be an object, not \(value.typeName)", field: key) }
+            for member in members where !keys.contains(member.key) {
+                throw StoreError(.invalid, "unknown field; expected one of \(keys.sorted().joined(separator: ", "))", field: "\(key).\(member.key)")
+            }
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {

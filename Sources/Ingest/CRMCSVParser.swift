@@ -6,6 +6,21 @@ import Engagement
 /// Errors name the row (the header is row 1) and the column; a bad row is
 /// reported and the other rows are still read.
 public enum CRMCSVParser {
+    /// The longest id accepted, in characters.
+    public static let maximumIDLength = 200
+    /// The longest account name accepted (Dataverse's own limit is 160).
+    public static let maximumNameLength = 400
+
+    /// A problem with one cell's text: control characters (NUL among them) or too long.
+    static func problem(_ value: String, limit: Int, line: Int, column: String) -> IngestError? {
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return IngestError(.invalidField, "contains a control character (such as NUL or a line break)", line: line, field: column)
+        }
+        if value.count > limit {
+            return IngestError(.invalidField, "is longer than \(limit) characters", line: line, field: column)
+        }
+        return nil
+    }
     /// Which columns hold an account's fields; the first name present wins.
     public struct AccountColumns: Sendable {
         public var id: [String] = ["id", "accountid", "account_id", "account id"]
@@ -42,6 +57,11 @@ public enum CRMCSVParser {
             let id = cell(idCol)
             guard !id.isEmpty else {
                 errors.append(IngestError(.missingField, "empty id", line: row.number, field: header.fields[idCol]))
+                continue
+            }
+            if let error = problem(id, limit: maximumIDLength, line: row.number, column: header.fields[idCol])
+                ?? problem(cell(nameCol), limit: maximumNameLength, line: row.number, column: header.fields[nameCol]) {
+                errors.append(error)
                 continue
             }
             var domains: [String] = []
@@ -83,6 +103,11 @@ public enum CRMCSVParser {
             let id = cell(idCol)
             guard !id.isEmpty else {
                 errors.append(IngestError(.missingField, "empty id", line: row.number, field: header.fields[idCol]))
+                continue
+            }
+            if let error = problem(id, limit: maximumIDLength, line: row.number, column: header.fields[idCol])
+                ?? problem(cell(accountCol), limit: maximumIDLength, line: row.number, column: header.fields[accountCol]) {
+                errors.append(error)
                 continue
             }
             var emails: [String: String] = [:]

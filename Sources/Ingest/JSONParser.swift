@@ -164,7 +164,10 @@ public struct JSONParser {
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) else {
+                    i = start
+                    throw fail("the string is not valid UTF-8")
+                }
                 i += 1
                 return s
             }
@@ -176,8 +179,12 @@ public struct JSONParser {
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
+                guard let s = String(validating: out, as: UTF8.self) else {
+                    i = start
+                    throw fail("the string is not valid UTF-8")
+                }
                 i += 1
-                return String(decoding: out, as: UTF8.self)
+                return s
             }
             if b < 0x20 { throw fail("control character in string") }
             if b != UInt8(ascii: "\\") {

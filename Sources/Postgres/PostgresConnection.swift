@@ -135,7 +135,8 @@ public final class PostgresConnection: @unchecked Sendable {
     // MARK: - Internals shared with the transaction, COPY and pool code
 
     func run(_ query: PostgresQuery, cancellable: Bool) async throws -> PostgresRows {
-        let flag = CancelFlag()
+        // A statement that must run (ROLLBACK) ignores abandonment as it ignores task cancellation.
+        let flag = cancellable ? CancelFlag() : CancelFlag(abandonment: nil)
         let operation = {
             try await self.thread.run {
                 let sql = try query.render { try self.onThreadEscapeIdentifier($0) }
@@ -180,6 +181,10 @@ public final class PostgresConnection: @unchecked Sendable {
     func onThreadRun(sql: String, binds: [PostgresBind], simple: Bool, flag: CancelFlag) throws -> PostgresRows {
         try withHandle { handle in
             if flag.isSet { throw CancellationError() }
+            // libpq takes C strings: a NUL would silently cut the value there.
+            if let index = binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
+                throw PostgresError(code: .invalidBind, message: "bind $\(index + 1) contains a NUL character")
+            }
             let sent: Int32
             if simple {
                 sent = PQsendQuery(handle, sql)
@@ -370,6 +375,13 @@ struct UncheckedPointers: @unchecked Sendable {
 /// Set from a task's cancellation handler, read by the connection thread.
 final class CancelFlag: Sendable {
     private let value = Atomic<Bool>(false)
+    /// The abandonment signal of the work the statement serves (read from the task that made the flag).
+    private let abandonment: AbandonmentSignal?
+
+    init(abandonment: AbandonmentSignal? = AbandonmentSignal.current) {
+        self.abandonment = abandonment
+    }
+
     func set() { value.store(true, ordering: .releasing) }
-    var isSet: Bool { value.load(ordering: .acquiring) }
+    var isSet: Bool { value.load(ordering: .acquiring) || abandonment?.isFired == true }
 }

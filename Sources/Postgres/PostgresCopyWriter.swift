@@ -276,7 +276,7 @@ extension PostgresConnection {
             try await writer.drain()
         } catch {
             let reason = "aborted by the client: \(type(of: error))"
-            _ = try? await thread.run { try self.onThreadEndCopy(abortReason: reason, flag: CancelFlag()) }
+            _ = try? await thread.run { try self.onThreadEndCopy(abortReason: reason, flag: CancelFlag(abandonment: nil)) }
             throw error
         }
         return try await thread.run { try self.onThreadEndCopy(abortReason: nil, flag: flag) }

@@ -32,6 +32,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let localCluster = Code(name: "localCluster")
         /// libpq answered in a way the wrapper did not expect.
         public static let unexpectedResult = Code(name: "unexpectedResult")
+        /// A text bind holds a NUL character, which PostgreSQL text cannot hold (libpq would cut it there).
+        public static let invalidBind = Code(name: "invalidBind")
     }
 
     public var code: Code
@@ -67,6 +69,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// True for the SQLSTATEs of a unique-key violation (23505).
     public var isUniqueViolation: Bool { sqlState == "23505" }
+
+    /// True when the statement was cancelled by the server: `statement_timeout` or a cancel request (57014).
+    public var isQueryCanceled: Bool { sqlState == "57014" }
+
+    /// True for errors about the values a statement computed with (class 22: out of range, bad date…)
+    /// or a limit of the server (class 54: too complex, stack depth).
+    public var isDataOrLimitError: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState.hasPrefix("54")
+    }
 
     /// Replaces every bind value of three or more characters found in the message.
     func redacting(_ values: [String?]) -> PostgresError {

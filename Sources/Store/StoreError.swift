@@ -16,6 +16,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case unauthenticated
         /// A precondition of the operation failed (HTTP 422).
         case unprocessable
+        /// The service cannot take the request now: a database is down or busy (HTTP 503, with Retry-After).
+        case unavailable
+        /// The request took longer than the server allows (HTTP 503, with Retry-After).
+        case timeout
     }
 
     public var code: Code

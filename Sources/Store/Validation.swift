@@ -4,13 +4,24 @@ import Foundation
 public enum Validation {
     public static let maximumNameLength = 200
 
-    /// A display name: trimmed, 1 to 200 characters, no control characters.
-    public static func name(_ value: String, field: String) throws -> String {
+    /// A display name: trimmed, 1 to `limit` (200) characters, no control characters.
+    public static func name(_ value: String, field: String, limit: Int = maximumNameLength) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw StoreError(.invalid, "must not be empty", field: field) }
-        guard trimmed.count <= maximumNameLength else {
-            throw StoreError(.invalid, "must be at most \(maximumNameLength) characters", field: field)
+        guard trimmed.count <= limit else {
+            throw StoreError(.invalid, "must be at most \(limit) characters", field: field)
         }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw StoreError(.invalid, "must not contain control characters", field: field)
+        }
+        return trimmed
+    }
+
+    /// An id from a customer's system: trimmed, 1 to 200 characters, no control characters.
+    public static func identifier(_ value: String, field: String) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw StoreError(.invalid, "must not be empty", field: field) }
+        guard trimmed.count <= maximumNameLength else { throw StoreError(.invalid, "must be at most \(maximumNameLength) characters", field: field) }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw StoreError(.invalid, "must not contain control characters", field: field)
         }
@@ -53,5 +64,22 @@ public enum Validation {
             throw StoreError(.invalid, "must be an https URL such as https://contoso.crm.dynamics.com", field: field)
         }
         return value
+    }
+
+    /// The years a calendar date may name: PostgreSQL's `date` and ISO 8601 both need a four-digit year from 1.
+    public static let dateYears = 1000...9999
+
+    /// A calendar date `YYYY-MM-DD` (no 31 February, a year in `dateYears`), as midnight UTC.
+    public static func day(_ value: String, field: String) throws -> Date {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), dateYears.contains(year),
+            let date = Calendar.utc.date(from: DateComponents(year: year, month: month, day: day)),
+            Calendar.utc.component(.day, from: date) == day, Calendar.utc.component(.month, from: date) == month
+        else {
+            throw StoreError(.invalid, "must be a date YYYY-MM-DD from \(dateYears.lowerBound) to \(dateYears.upperBound)", field: field)
+        }
+        return date
     }
 }

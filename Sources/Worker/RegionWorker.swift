@@ -21,16 +21,19 @@ public struct RegionWorker: Service {
         public var pollInterval: Duration
         /// Test hook: stop (to be killed) when this step starts.
         public var pauseAt: RunStep?
+        /// The longest statement a run may make in the region database (nil: no limit).
+        public var statementTimeout: Duration?
 
         public init(
             region: Region, workerID: String? = nil, lease: TimeInterval = 60, pollInterval: Duration = .seconds(5),
-            pauseAt: RunStep? = nil
+            pauseAt: RunStep? = nil, statementTimeout: Duration? = .seconds(3600)
         ) {
             self.region = region
             self.workerID = workerID ?? "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(region.rawValue)"
             self.lease = lease
             self.pollInterval = pollInterval
             self.pauseAt = pauseAt
+            self.statementTimeout = statementTimeout
         }
     }
 
@@ -83,7 +86,9 @@ public struct RegionWorker: Service {
             group.addTask {
                 do {
                     try await withGracefulShutdownHandler {
-                        try await pipeline.execute(run)
+                        try await StatementBudget.$current.withValue(configuration.statementTimeout) {
+                            try await pipeline.execute(run)
+                        }
                     } onGracefulShutdown: {
                         // The step at hand finishes; the loop checks cancellation between steps.
                     }
@@ -120,7 +125,7 @@ public struct RegionWorker: Service {
         case .failed(let error):
             let failure = error as? RunFailure
             logger.warning("run attempt failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
-            try await queue.fail(run, worker: workerID, error: failure?.message ?? "\(error)", retryable: failure?.retryable ?? true, at: Date())
+            try await queue.fail(run, worker: workerID, error: RunFailure.message(for: error), retryable: failure?.retryable ?? true, at: Date())
         case .interrupted:
             try await queue.release(run, worker: workerID)
             logger.info("run handed back", metadata: ["run": "\(run.id)"])

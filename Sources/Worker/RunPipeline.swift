@@ -51,7 +51,8 @@ struct RunPipeline: Sendable {
                 let (state, counts) = try await perform(step, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise)
                 try await queue.stepFinished(run, step, state: state, counts: counts, at: Date())
             } catch {
-                let message = (error as? RunFailure)?.message ?? "\(error)"
+                let message = RunFailure.message(for: error)
+                logger.warning("run step failed", metadata: ["run": "\(run.id)", "step": "\(step.rawValue)", "error": "\(error)"])
                 try? await queue.stepFinished(run, step, state: .failed, error: message, at: Date())
                 throw error
             }
@@ -135,8 +136,10 @@ struct RunPipeline: Sendable {
                 tenant: run.tenantID, environment: run.environmentID, runID: run.id, at: Date())
             // Segments are re-evaluated on the new result; their sizes are kept per run.
             let segments = try platform.segments(for: environment)
-            try await segments.evaluateAll(tenant: run.tenantID, environment: run.environmentID, at: run.asOf)
-            return (.succeeded, ["segments": try await segments.segments(tenant: run.tenantID, environment: run.environmentID).count])
+            let skipped = try await segments.evaluateAll(tenant: run.tenantID, environment: run.environmentID, at: run.asOf)
+            var counts = ["segments": try await segments.segments(tenant: run.tenantID, environment: run.environmentID).count]
+            if skipped > 0 { counts["segments_not_evaluated"] = skipped }
+            return (.succeeded, counts)
         }
     }
 

@@ -142,7 +142,7 @@ struct DemoCommand: AsyncParsableCommand {
         let platform = runtime.services.platform
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: AdminApplication.build(
-                runtime.services, host: settings.host, port: settings.port, secureCookies: settings.secureCookies, logger: logger)),
+                runtime.services, host: settings.host, port: settings.port, options: settings.http, logger: logger)),
             .init(service: SchedulerService(
                 scheduler: EnrichmentScheduler(platform: platform), interval: .seconds(settings.schedulerInterval), logger: logger)),
         ]

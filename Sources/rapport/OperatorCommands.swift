@@ -145,9 +145,9 @@ struct LicenceCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let status = Licence.Status(rawValue: status) else { throw ValidationError("--status must be active, suspended or expired") }
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withFullDate]
-            guard let day = formatter.date(from: expires) else { throw ValidationError("--expires must be a date YYYY-MM-DD") }
+            guard let day = try? Validation.day(expires, field: "--expires") else {
+                throw ValidationError("--expires must be a date YYYY-MM-DD from \(Validation.dateYears.lowerBound) to \(Validation.dateYears.upperBound)")
+            }
             try await OperatorContext.run { context in
                 let owner = try await context.control.findTenant(tenant.tenant)
                 let licence = try await context.control.setLicence(tenant: owner.id, status: status, seats: seats, expiresOn: day, by: context.caller)

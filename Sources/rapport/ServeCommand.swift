@@ -31,8 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "rapport", level: settings.logLevel)
         let runtime = try await ServiceRuntime.start(settings, logger: logger)
-        var app = AdminApplication.build(
-            runtime.services, host: settings.host, port: settings.port, secureCookies: settings.secureCookies, logger: logger)
+        var app = AdminApplication.build(runtime.services, host: settings.host, port: settings.port, options: settings.http, logger: logger)
         app.beforeServerStarts {
             try await runtime.migrate()
             logger.info("listening", metadata: ["address": "http://\(settings.host):\(settings.port)"])
@@ -69,6 +68,8 @@ struct ServiceRuntime: Sendable {
     let logger: Logger
 
     static func start(_ settings: ServiceSettings, logger: Logger) async throws -> ServiceRuntime {
+        // Metrics first: the pools create their gauges and counters when they are made.
+        _ = AdminApplication.metricsRegistry
         let databases = try await settings.resolveDatabases()
         let control = ControlStore(
             pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: settings.poolSize, name: "control"), logger: logger))

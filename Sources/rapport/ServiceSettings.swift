@@ -1,3 +1,4 @@
+import AdminAPI
 import Configuration
 import Engagement
 import Foundation
@@ -27,8 +28,10 @@ struct ServiceSettings: Sendable {
     /// Hours from the consent grant to the first run.
     var firstRunDelayHours: Double
     var schedulerInterval: Int
-    /// Mark the pages' session cookie Secure (set when the service is reached over TLS).
-    var secureCookies: Bool
+    /// Cookies, trusted proxies, the idle timeout and the statement timeouts of requests.
+    var http: HTTPOptions
+    /// `database.statement.timeout.runs.seconds`: the longest statement of a run (0: no limit).
+    var runStatementTimeout: Duration?
     var smtp: SMTPSettings
     /// Microsoft Graph (`graph.*`, issue 8): hosts, limits, the key sealing client secrets.
     var graph = GraphSettings()
@@ -84,7 +87,8 @@ struct ServiceSettings: Sendable {
             publicBaseURL: config.string(forKey: "public.base.url", default: "http://\(host):\(port)"),
             firstRunDelayHours: config.double(forKey: "consent.first.run.delay.hours", default: 6),
             schedulerInterval: config.int(forKey: "scheduler.interval.seconds", default: 30),
-            secureCookies: config.bool(forKey: "http.secure.cookies", default: false),
+            http: try Self.httpOptions(config),
+            runStatementTimeout: try Self.seconds(config, "database.statement.timeout.runs.seconds", default: 3600),
             smtp: SMTPSettings(
                 host: config.string(forKey: "smtp.host", default: "127.0.0.1"),
                 port: config.int(forKey: "smtp.port", default: 25),
@@ -93,6 +97,27 @@ struct ServiceSettings: Sendable {
                 password: config.string(forKey: "smtp.password", isSecret: true)))
         settings.graph = graph
         return settings
+    }
+
+    /// The `http.*` and request `database.statement.timeout.*` settings.
+    static func httpOptions(_ config: ConfigReader) throws -> HTTPOptions {
+        var options = HTTPOptions()
+        options.secureCookies = config.bool(forKey: "http.secure.cookies", default: false)
+        options.trustedProxies = Set(
+            config.string(forKey: "http.trusted.proxies", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
+        if let idle = try seconds(config, "http.idle.timeout.seconds", default: 30) { options.idleTimeout = idle }
+        if let api = try seconds(config, "database.statement.timeout.api.seconds", default: 15) { options.apiStatementTimeout = api }
+        if let pages = try seconds(config, "database.statement.timeout.pages.seconds", default: 15) { options.pageStatementTimeout = pages }
+        if let bulk = try seconds(config, "database.statement.timeout.bulk.seconds", default: 600) { options.bulkStatementTimeout = bulk }
+        return options
+    }
+
+    /// A whole number of seconds from 0 (nil: no limit) to a day.
+    static func seconds(_ config: ConfigReader, _ key: String, default value: Int) throws -> Duration? {
+        let seconds = config.int(forKey: ConfigKey(key), default: value)
+        guard (0...86_400).contains(seconds) else { throw ValidationFailure("\(key) must be 0 (no limit) to 86400 seconds, not \(seconds)") }
+        return seconds == 0 ? nil : .seconds(seconds)
     }
 
     /// The `graph.*` settings (issue 8); defaults in `GraphSettings` and docs/graph.md.

@@ -28,7 +28,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let graph = GraphCollector(platform: runtime.services.platform, logger: logger)
         let worker = RegionWorker(
             platform: runtime.services.platform,
-            configuration: .init(region: region, lease: leaseSeconds, pollInterval: .seconds(pollSeconds), pauseAt: pauseAt),
+            configuration: .init(
+                region: region, lease: leaseSeconds, pollInterval: .seconds(pollSeconds), pauseAt: pauseAt,
+                statementTimeout: settings.runStatementTimeout),
             collectors: [graph], logger: logger)
         if once {
             while try await worker.runOnce() {}

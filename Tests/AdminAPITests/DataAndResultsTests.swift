@@ -1,5 +1,4 @@
 import AdminAPI
-import CompressNIO
 import Engagement
 import Foundation
 import HTTPTypes
@@ -7,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Store
+import TestSupport
 import Testing
 
 @Suite("Customer data, activity push and results through the API")
@@ -26,7 +26,7 @@ struct DataAndResultsTests {
         var headers: HTTPFields = [.authorization: "Bearer \(key)", .contentType: type]
         var buffer = ByteBuffer(string: body)
         if gzip {
-            buffer = try buffer.compress(with: .gzip())
+            buffer = ByteBuffer(bytes: gzipped(Array(buffer.readableBytesView)))
             headers[.contentEncoding] = "gzip"
         }
         return try await client.execute(uri: uri, method: .post, headers: headers, body: buffer) { response in

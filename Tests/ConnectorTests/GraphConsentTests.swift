@@ -141,8 +141,15 @@ struct GraphConsentTests {
             let elsewhere = try await client.page("/graph/consent/callback?admin_consent=True&tenant=\(UUID().uuidString)&state=\(consoleEncoded)")
             #expect(elsewhere.status == .gone)
             #expect(elsewhere.text.contains("names \(fake.entraTenantID)"))
+            // The state is used up whatever the outcome: replayed without `tenant`, or as a refusal, it records nothing.
+            #expect(try await client.page("/graph/consent/callback?admin_consent=True&state=\(consoleEncoded)").status == .gone)
+            #expect(try await client.page("/graph/consent/callback?error=access_denied&state=\(consoleEncoded)").status == .gone)
+            #expect(try await client.call(.get, "\(fixture.uri)/consent", key: fixture.adminKey)["status"] as? String == "granted")
+            let again = try await client.call(.post, "\(fixture.uri)/graph/admin-consent", key: fixture.o365Key)
+            let (_, freshState) = try adminConsentURL(in: again["url"] as? String ?? "")
+            let freshEncoded = freshState.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let refused = try await client.page(
-                "/graph/consent/callback?error=access_denied&error_description=AADSTS65004%3a+User+declined+to+consent+to+access+the+app.&state=\(consoleEncoded)")
+                "/graph/consent/callback?error=access_denied&error_description=AADSTS65004%3a+User+declined+to+consent+to+access+the+app.&state=\(freshEncoded)")
             #expect(refused.status == .ok, "\(refused.text)")
             let after = try await client.call(.get, "\(fixture.uri)/consent", key: fixture.adminKey)
             #expect(after["status"] as? String == "refused")

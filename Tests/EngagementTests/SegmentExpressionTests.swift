@@ -48,4 +48,56 @@ struct SegmentExpressionTests {
             #expect(error.description.contains("position \(position)"))
         }
     }
+
+    @Test("hostile expressions are refused with the limit they pass, never trapping", arguments: [
+        ("EngagementStartDate < today - 99999999999999999999 days", "numbers are limited", 31),
+        ("EngagementStartDate < today - 2000000000000000000 weeks", "numbers are limited", 31),
+        ("EngagementStartDate < today - 1000000000 days", "takes N up to 36600", 31),
+        ("EngagementStartDate < today - 5229 weeks", "takes N up to 5228", 31),
+        ("EngagementStartDate < today + 1221 months", "takes N up to 1220", 31),
+        ("EngagementStartDate < '0000-01-01'", "not a calendar date", 23),
+        ("EngagementStartDate < '2026-02-31'", "not a calendar date", 23),
+        ("EngagementStartDate < '2026-13-01'", "not a calendar date", 23),
+        ("Name = 'a\u{0}b'", "control characters", 10),
+        ("Name = 'a\nb'", "control characters", 10),
+        ("EngagementScore \u{0} 5", "U+0000", 17),
+        ("EngagementScore > 1e16", "unexpected", 20),
+        ("EngagementScore > 10000000000000000", "numbers are limited", 19),
+    ])
+    func limits(text: String, message: String, position: Int) {
+        do {
+            _ = try SegmentExpression.parse(text)
+            Issue.record("\(text) parsed")
+        } catch {
+            #expect(error.message.contains(message), "\(error)")
+            #expect(error.position + 1 == position, "\(error) for \(text)")
+        }
+    }
+
+    @Test("nesting, NOT chains and length are bounded: 3,000 parentheses are an error, not a stack overflow")
+    func depthAndLength() throws {
+        let deep = String(repeating: "(", count: 3000) + "EngagementScore > 1" + String(repeating: ")", count: 3000)
+        #expect(throws: SegmentSyntaxError.self) { try SegmentExpression.parse(deep) }
+        do {
+            _ = try SegmentExpression.parse(String(repeating: "(", count: 40) + "EngagementScore > 1" + String(repeating: ")", count: 40))
+            Issue.record("40 levels parsed")
+        } catch {
+            #expect(error.message.contains("nest more than 32"))
+            #expect(error.position == 32)
+        }
+        let nots = String(repeating: "NOT ", count: 33) + "EngagementScore > 1"
+        #expect(throws: SegmentSyntaxError.self) { try SegmentExpression.parse(nots) }
+        // 32 levels are fine, and so is a leap day.
+        _ = try SegmentExpression.parse(String(repeating: "(", count: 32) + "EngagementScore > 1" + String(repeating: ")", count: 32))
+        #expect(try SegmentExpression.parse("EngagementStartDate < '2024-02-29'") == .comparison(.engagementStartDate, .less, .date(year: 2024, month: 2, day: 29)))
+        #expect(try SegmentExpression.parse("EngagementStartDate < today - 36600 days") == .comparison(.engagementStartDate, .less, .relativeDate(days: -36600, months: 0)))
+        let long = Array(repeating: "EngagementScore > 1", count: 120).joined(separator: " AND ")
+        #expect(long.count > SegmentExpression.maximumLength)
+        do {
+            _ = try SegmentExpression.parse(long)
+            Issue.record("a long expression parsed")
+        } catch {
+            #expect(error.message.contains("longer than 2000 characters"))
+        }
+    }
 }

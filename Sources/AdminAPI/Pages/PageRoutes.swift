@@ -12,8 +12,8 @@ import Store
 struct PageRoutes {
     let services: AppServices
     let renderer = PageRenderer()
-    /// Mark the session cookie Secure (the service is reached over TLS).
-    let secureCookies: Bool
+    /// Cookies, proxies and limits.
+    let options: HTTPOptions
 
     var platform: Platform { services.platform }
     var secret: [UInt8] { platform.serviceSecret }
@@ -46,18 +46,24 @@ struct PageRoutes {
     // MARK: - Session
 
     struct Session {
+        var id: UUID
         var caller: Caller
         var cookie: String
         var csrf: String
     }
 
-    /// The signed-in caller, or nil (the handler then redirects to sign-in).
+    /// The signed-in caller, or nil (the handler then redirects to sign-in); a database failure is an error, not "signed out".
     func session(_ request: Request) async throws -> Session? {
         guard let cookie = Self.cookie(request, PageSession.cookieName),
-            let prefix = PageSession.verify(cookie, secret: secret, at: Date())
+            let id = PageSession.verify(cookie, secret: secret, at: platform.now())
         else { return nil }
-        guard let caller = try? await platform.control.sessionCaller(prefix: prefix) else { return nil }
-        return Session(caller: caller, cookie: cookie, csrf: PageSession.csrfToken(for: cookie, secret: secret))
+        let caller: Caller
+        do {
+            caller = try await platform.control.sessionCaller(session: id)
+        } catch let error as StoreError where error.code == .unauthenticated {
+            return nil
+        }
+        return Session(id: id, caller: caller, cookie: cookie, csrf: PageSession.csrfToken(for: cookie, secret: secret))
     }
 
     static func cookie(_ request: Request, _ name: String) -> String? {
@@ -103,13 +109,42 @@ struct PageRoutes {
     /// The environment of the path, visible to the session's caller; nil is "not found".
     func environment(_ context: AppRequestContext, _ session: Session) async throws -> Store.Environment? {
         guard let tenant = session.caller.tenantID, let text = context.parameters.get("environment"), let id = UUID(uuidString: text),
-            let environment = try? await platform.control.environment(tenant: tenant, id: id), session.caller.canSee(environment: id)
+            session.caller.canSee(environment: id)
         else { return nil }
-        return environment
+        do {
+            return try await platform.control.environment(tenant: tenant, id: id)
+        } catch let error as StoreError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// The highest `?page=` a list page accepts (25 rows each: 25 million rows).
+    static let maximumPage = 1_000_000
+    static let pageProblem = "page must be a whole number from 0 to \(maximumPage)."
+
+    /// `?page=N` of a list page; nil when it is malformed or out of range.
+    static func pageNumber(_ request: Request) -> Int? {
+        guard let text = request.uri.queryParameters.get("page") else { return 0 }
+        guard let page = Int(text), (0...maximumPage).contains(page) else { return nil }
+        return page
+    }
+
+    /// A 400 page that says what was wrong with the request.
+    func badPage(_ session: Session, _ problem: String) -> Response {
+        renderer.page("home", title: "Bad request", data: ["tenantName": "Bad request"], chrome: chrome(session, error: problem), status: .badRequest)
     }
 
     func notFound(_ session: Session?) -> Response {
         renderer.page("home", title: "Not found", data: ["tenantName": "Not found"], chrome: session.map { chrome($0, error: "There is no such page for you.") } ?? [:], status: .notFound)
+    }
+
+    /// Whether this request reached us over TLS: always when configured so, or as a trusted proxy says.
+    func secureCookies(_ request: Request, _ context: AppRequestContext) -> Bool {
+        if options.secureCookies { return true }
+        guard request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https",
+            let peer = context.channel.remoteAddress?.ipAddress
+        else { return false }
+        return options.trustedProxies.contains(peer)
     }
 
     // MARK: - Sign in and out
@@ -119,7 +154,7 @@ struct PageRoutes {
         let nonce = UUID().uuidString
         return renderer.page(
             "signin", title: "Sign in", data: ["csrf": PageSession.csrfToken(for: nonce, secret: secret)],
-            headers: [.setCookie: PageSession.setCookie(name: "rapport_signin", value: nonce, maxAge: 900, secure: secureCookies)])
+            headers: [.setCookie: PageSession.setCookie(name: "rapport_signin", value: nonce, maxAge: 900, secure: secureCookies(request, context))])
     }
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -130,23 +165,29 @@ struct PageRoutes {
             return renderer.page("signin", title: "Sign in", data: ["csrf": ""], chrome: ["error": "The form expired; reload the page and sign in again."], status: .forbidden)
         }
         let key = fields["key"]?.first?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard let parsed = APIKey(parsing: key), parsed.kind == .tenant, (try? await platform.control.authenticate(key)) != nil else {
+        let opened: (id: UUID, expiresAt: Date)
+        do {
+            guard let parsed = APIKey(parsing: key), parsed.kind == .tenant else { throw StoreError(.unauthenticated, "not a tenant key") }
+            opened = try await platform.control.openSession(key: key, lifetime: PageSession.lifetime)
+        } catch let error as StoreError where error.code == .unauthenticated {
             return renderer.page(
                 "signin", title: "Sign in", data: ["csrf": PageSession.csrfToken(for: nonce, secret: secret)],
                 chrome: ["error": "That key is not valid."], status: .unauthorized)
         }
-        let cookie = PageSession.issue(prefix: parsed.prefix, secret: secret, at: Date())
+        let cookie = PageSession.issue(session: opened.id, expiresAt: opened.expiresAt, secret: secret)
+        let secure = secureCookies(request, context)
         var headers = HTTPFields()
-        headers.append(HTTPField(name: .setCookie, value: PageSession.setCookie(name: PageSession.cookieName, value: cookie, maxAge: Int(PageSession.lifetime), secure: secureCookies)))
-        headers.append(HTTPField(name: .setCookie, value: PageSession.setCookie(name: "rapport_signin", value: "", maxAge: 0, secure: secureCookies)))
+        headers.append(HTTPField(name: .setCookie, value: PageSession.setCookie(name: PageSession.cookieName, value: cookie, maxAge: Int(PageSession.lifetime), secure: secure)))
+        headers.append(HTTPField(name: .setCookie, value: PageSession.setCookie(name: "rapport_signin", value: "", maxAge: 0, secure: secure)))
         return PageRenderer.redirect("/ui", headers: headers)
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fields = try await Self.form(request)
-        guard try await postSession(request, fields) != nil else { return PageRenderer.redirect("/ui/signin") }
+        guard let session = try await postSession(request, fields) else { return PageRenderer.redirect("/ui/signin") }
+        try await platform.control.endSession(session.id)
         return PageRenderer.redirect(
-            "/ui/signin", headers: [.setCookie: PageSession.setCookie(name: PageSession.cookieName, value: "", maxAge: 0, secure: secureCookies)])
+            "/ui/signin", headers: [.setCookie: PageSession.setCookie(name: PageSession.cookieName, value: "", maxAge: 0, secure: secureCookies(request, context))])
     }
 
     // MARK: - Pages
@@ -270,7 +311,7 @@ struct PageRoutes {
             query.sort = parameters.get("sort").flatMap(EnrichedRow.CodingKeys.init(rawValue:)) ?? .engagementScore
             query.descending = parameters.get("order") != "asc"
             query.limit = 25
-            let page = max(0, Int(parameters.get("page") ?? "0") ?? 0)
+            guard let page = Self.pageNumber(request) else { return badPage(session, Self.pageProblem) }
             query.offset = page * query.limit
             let rows = try await store.rows(tenant: environment.tenantID, environment: environment.id, query)
             let level = query.level ?? "Year"
@@ -405,7 +446,7 @@ struct PageRoutes {
             return notFound(session)
         }
         let evaluations = try await store.evaluations(tenant: environment.tenantID, environment: environment.id, segment: id)
-        let page = max(0, Int(request.uri.queryParameters.get("page") ?? "0") ?? 0)
+        guard let page = Self.pageNumber(request) else { return badPage(session, Self.pageProblem) }
         let members = try await store.members(tenant: environment.tenantID, environment: environment.id, segment: id, limit: 25, offset: page * 25, at: platform.now())
         let chart = SVGChart(
             title: "Size of \(segment.name) after each run", kind: .line, labels: evaluations.map { Self.day($0.evaluatedAt) },

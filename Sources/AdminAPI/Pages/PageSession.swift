@@ -2,31 +2,31 @@ import Crypto
 import Foundation
 import Store
 
-/// The pages' sign-in session: a signed cookie naming the API key it was opened with.
+/// The pages' sign-in session: a signed cookie naming a session the server keeps.
 ///
-/// `rapport_session=<key prefix>.<expiry>.<HMAC>`: the key itself is never in
-/// the cookie; each request looks the key up by its prefix, so revoking the
-/// key ends the session. The cookie is HttpOnly, SameSite=Strict, and Secure
-/// when the service is reached over TLS. Forms carry a CSRF token derived from
-/// the session cookie.
+/// `rapport_session=<session id>.<expiry>.<HMAC>`: the key is never in the
+/// cookie; each request looks the session up (`page_session`), so signing out
+/// or revoking the key ends it on every server at once. The cookie is HttpOnly,
+/// SameSite=Strict, and Secure when the service is reached over TLS. Forms
+/// carry a CSRF token derived from the session cookie.
 enum PageSession {
     static let cookieName = "rapport_session"
     static let lifetime: TimeInterval = 8 * 3600
 
-    static func issue(prefix: String, secret: [UInt8], at moment: Date) -> String {
-        let payload = "\(prefix).\(Int64(moment.addingTimeInterval(lifetime).timeIntervalSince1970))"
-        return payload + "." + signature(payload, secret: secret, purpose: "rapport.session.v1")
+    static func issue(session: UUID, expiresAt: Date, secret: [UInt8]) -> String {
+        let payload = "\(session.uuidString.lowercased()).\(Int64(expiresAt.timeIntervalSince1970))"
+        return payload + "." + signature(payload, secret: secret, purpose: "rapport.session.v2")
     }
 
-    /// The key prefix of a valid, unexpired session cookie.
-    static func verify(_ cookie: String, secret: [UInt8], at moment: Date) -> String? {
+    /// The session id of a validly signed, unexpired cookie (whether the session is still open is the database's to say).
+    static func verify(_ cookie: String, secret: [UInt8], at moment: Date) -> UUID? {
         let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let expiry = Int64(parts[1]) else { return nil }
+        guard parts.count == 3, let expiry = Int64(parts[1]), let session = UUID(uuidString: String(parts[0])) else { return nil }
         let payload = "\(parts[0]).\(parts[1])"
-        guard constantTimeEqual(signature(payload, secret: secret, purpose: "rapport.session.v1"), String(parts[2])),
+        guard constantTimeEqual(signature(payload, secret: secret, purpose: "rapport.session.v2"), String(parts[2])),
             Double(expiry) > moment.timeIntervalSince1970
         else { return nil }
-        return String(parts[0])
+        return session
     }
 
     /// The CSRF token of a session (or of a sign-in nonce): forms must send it back.

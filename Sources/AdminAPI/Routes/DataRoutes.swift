@@ -37,7 +37,8 @@ struct DataRoutes {
                 let field = "accounts[\(index)]"
                 try item.only(["id", "name", "domains"], field: field)
                 return BusinessAccount(
-                    id: try item.string("id", field: field), name: try item.string("name", field: field),
+                    id: try Validation.identifier(try item.string("id", field: field), field: "\(field).id"),
+                    name: try Validation.name(try item.string("name", field: field), field: "\(field).name", limit: CRMCSVParser.maximumNameLength),
                     domains: try item.stringArray("domains", field: field).map { try Validation.domain($0, field: "\(field).domains") })
             }
         }
@@ -71,7 +72,10 @@ struct DataRoutes {
                 for (column, value) in try item.stringMap("emails", field: field) {
                     emails[column] = try Validation.email(value, field: "\(field).emails.\(column)").lowercased()
                 }
-                return Contact(id: try item.string("id", field: field), accountID: try item.string("account_id", field: field), emailsByColumn: emails)
+                return Contact(
+                    id: try Validation.identifier(try item.string("id", field: field), field: "\(field).id"),
+                    accountID: try Validation.identifier(try item.string("account_id", field: field), field: "\(field).account_id"),
+                    emailsByColumn: emails)
             }
         }
         let counts = try await services.customerData(for: environment).replaceContacts(

@@ -97,8 +97,8 @@ struct LifecycleRoutes {
             groups: body.has("groups") ? try body.stringArray("groups") : [], agreed: agreed,
             dataset: try body.optionalString("dataset") ?? "business_accounts", emailField: try body.string("email_field"),
             schedule: body.has("schedule") ? try body.choice("schedule", EnrichmentConfiguration.Schedule.self) : .weekly)
-        if body.has("weights") { configuration.weights = try body.decode("weights", ScoreWeightsInput.self).weights }
-        if body.has("rules") { configuration.rules = try body.decode("rules", NoiseRulesInput.self).rules }
+        if body.has("weights") { configuration.weights = try body.decode("weights", ScoreWeightsInput.self, keys: ScoreWeightsInput.keys).weights }
+        if body.has("rules") { configuration.rules = try body.decode("rules", NoiseRulesInput.self, keys: NoiseRulesInput.keys).rules }
         do {
             let outcome = try await platform.saveEnrichment(
                 tenant: environment.tenantID, environment: environment.id, configuration, by: caller)

@@ -100,9 +100,7 @@ struct ResultsRoutes {
         var query = ResultsStore.Query()
         query.level = try level(request)
         if let period = parameters.get("period") {
-            guard period.count == 10, period.split(separator: "-").count == 3 else {
-                throw StoreError(.invalid, "must be a date YYYY-MM-DD", field: "period")
-            }
+            _ = try Validation.day(period, field: "period")
             query.period = period
         }
         query.accountID = parameters.get("account")

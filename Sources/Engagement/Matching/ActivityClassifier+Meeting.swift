@@ -3,13 +3,16 @@ import Foundation
 extension ActivityClassifier {
     /// Classifies one meeting occurrence: a signal per account, or the first noise rule it hit.
     ///
-    /// Precedence: cancelled, excluded organizer, large, then (with excluded
+    /// Precedence: cancelled, implausibly long, excluded organizer, large, then (with excluded
     /// attendees dropped) internal-only, no selected participant in the required
     /// role, no account, every account attendee declined. A skip is blamed on
     /// the exclusion lists only when the meeting would have counted without
     /// them. Rooms and resources are never people.
     public func classify(_ meeting: ActivityMeeting) -> Classification<MeetingSignal> {
         if rules.cancelledMeetings, meeting.cancelled { return .skipped(.cancelledMeeting) }
+        if rules.longMeetings, meeting.end.timeIntervalSince(meeting.start) > Double(rules.maximumMeetingHours) * 3600 {
+            return .skipped(.implausibleDuration)
+        }
         let organizer = EmailAddress.normalizeNonEmpty(meeting.organizer)
         if let organizer, let rule = exclusion(of: organizer) { return .skipped(rule) }
         let invitees = Self.invitees(of: meeting, organizer: organizer)

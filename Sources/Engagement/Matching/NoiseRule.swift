@@ -10,6 +10,8 @@ public enum NoiseRule: String, Sendable, Codable, CaseIterable {
     case autoSubmitted = "auto_submitted"
     /// A cancelled meeting or cancelled occurrence.
     case cancelledMeeting = "cancelled_meeting"
+    /// A meeting longer than the configured limit (24 hours by default): a data error, not time spent together.
+    case implausibleDuration = "implausible_duration"
     /// More attendees than the configured limit (50 by default).
     case largeMeeting = "large_meeting"
     /// Every account attendee declined.

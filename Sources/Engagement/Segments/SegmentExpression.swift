@@ -18,8 +18,25 @@ public indirect enum SegmentExpression: Sendable, Equatable {
         case greaterOrEqual = ">="
     }
 
+    /// The longest expression accepted, in characters.
+    public static let maximumLength = 2000
+    /// The deepest nesting of parentheses and NOT accepted.
+    public static let maximumDepth = 32
+    /// The largest magnitude of a number literal.
+    public static let maximumNumber = 1e15
+    /// The furthest `today ± N` may reach, in days (about a hundred years; weeks and months likewise).
+    public static let maximumRelativeDays = 36_600
+    /// The years a date literal may name.
+    public static let dateYears = 1000...9999
+
     /// Parses an expression; a `SegmentSyntaxError` names what is wrong and where (0-based offset).
+    ///
+    /// Every limit above is checked here, so nothing derived from the text can
+    /// overflow, trap or recurse without bound further on.
     public static func parse(_ text: String) throws(SegmentSyntaxError) -> SegmentExpression {
+        if text.count > maximumLength {
+            throw SegmentSyntaxError("the expression is longer than \(maximumLength) characters", at: maximumLength)
+        }
         var parser = SegmentParser(text)
         return try parser.parseAll()
     }

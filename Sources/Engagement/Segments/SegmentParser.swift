@@ -14,6 +14,8 @@ struct SegmentParser {
     private var index = 0
     private var token: Token = .end
     private var tokenStart = 0
+    /// Parentheses and NOTs open around the current position.
+    private var depth = 0
 
     init(_ text: String) {
         characters = Array(text)
@@ -47,7 +49,9 @@ struct SegmentParser {
 
     private mutating func parseNot() throws(SegmentSyntaxError) -> SegmentExpression {
         if isKeyword("NOT") {
+            try enter()
             try advance()
+            defer { depth -= 1 }
             return .not(try parseNot())
         }
         return try parsePrimary()
@@ -56,6 +60,8 @@ struct SegmentParser {
     private mutating func parsePrimary() throws(SegmentSyntaxError) -> SegmentExpression {
         if token == .symbol("(") {
             let open = tokenStart
+            try enter()
+            defer { depth -= 1 }
             try advance()
             let inner = try parseOr()
             guard token == .symbol(")") else { throw SegmentSyntaxError("missing ) for the ( at position \(open + 1)", at: tokenStart) }
@@ -93,6 +99,14 @@ struct SegmentParser {
         return .comparison(column, comparison, value)
     }
 
+    /// Opens one level of nesting, refusing past `maximumDepth`.
+    private mutating func enter() throws(SegmentSyntaxError) {
+        depth += 1
+        guard depth <= SegmentExpression.maximumDepth else {
+            throw SegmentSyntaxError("parentheses and NOT nest more than \(SegmentExpression.maximumDepth) deep", at: tokenStart)
+        }
+    }
+
     private mutating func parseValue() throws(SegmentSyntaxError) -> SegmentValue {
         switch token {
         case .number(let number):
@@ -107,8 +121,16 @@ struct SegmentParser {
             try advance()
             return .number(-number)
         case .text(let text):
+            let textStart = tokenStart
             try advance()
-            if let date = Self.date(text) { return date }
+            if Self.looksLikeDate(text) {
+                guard let date = Self.date(text) else {
+                    throw SegmentSyntaxError(
+                        "'\(text)' is not a calendar date from \(SegmentExpression.dateYears.lowerBound) to \(SegmentExpression.dateYears.upperBound)",
+                        at: textStart)
+                }
+                return date
+            }
             return .text(text)
         case .word(let word) where word.lowercased() == "today":
             try advance()
@@ -120,16 +142,23 @@ struct SegmentParser {
                 guard case .number(let amount) = token, amount.rounded() == amount, amount >= 0 else {
                     throw SegmentSyntaxError("expected a whole number of days, weeks or months after today \(sign < 0 ? "-" : "+")", at: tokenStart)
                 }
+                let amountStart = tokenStart
                 try advance()
                 guard case .word(let unit) = token else {
                     throw SegmentSyntaxError("expected days, weeks or months", at: tokenStart)
                 }
+                let limit = SegmentExpression.maximumRelativeDays
+                let (perUnit, unitLimit): (Int, Int)
                 switch unit.lowercased() {
-                case "day", "days": days = sign * Int(amount)
-                case "week", "weeks": days = sign * 7 * Int(amount)
-                case "month", "months": months = sign * Int(amount)
+                case "day", "days": (perUnit, unitLimit) = (1, limit)
+                case "week", "weeks": (perUnit, unitLimit) = (7, limit / 7)
+                case "month", "months": (perUnit, unitLimit) = (0, limit / 30)
                 default: throw SegmentSyntaxError("expected days, weeks or months, found \"\(unit)\"", at: tokenStart)
                 }
+                guard amount <= Double(unitLimit) else {
+                    throw SegmentSyntaxError("today ± N \(unit.lowercased()) takes N up to \(unitLimit)", at: amountStart)
+                }
+                if perUnit == 0 { months = sign * Int(amount) } else { days = sign * perUnit * Int(amount) }
                 try advance()
             }
             return .relativeDate(days: days, months: months)
@@ -179,12 +208,29 @@ struct SegmentParser {
         "=": .equal, "==": .equal, "!=": .notEqual, "<>": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
     ]
 
+    /// `NNNN-NN-NN`: meant as a date, valid or not.
+    static func looksLikeDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
+            && parts.allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    /// A real calendar date (no 31 February) in `SegmentExpression.dateYears`.
     static func date(_ text: String) -> SegmentValue? {
+        guard looksLikeDate(text) else { return nil }
         let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), (1...31).contains(day)
+        guard let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            SegmentExpression.dateYears.contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
         return .date(year: year, month: month, day: day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     private mutating func advance() throws(SegmentSyntaxError) {
@@ -209,6 +255,9 @@ struct SegmentParser {
                 index += 1
             }
             guard let number = Double(text) else { throw SegmentSyntaxError("\"\(text)\" is not a number", at: tokenStart) }
+            guard abs(number) <= SegmentExpression.maximumNumber else {
+                throw SegmentSyntaxError("numbers are limited to ±1e15", at: tokenStart)
+            }
             token = .number(number)
         } else if character == "'" || character == "\"" {
             let quote = character
@@ -226,6 +275,9 @@ struct SegmentParser {
                     index += 1
                     break
                 }
+                if characters[index].unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    throw SegmentSyntaxError("a quoted value may not contain control characters (such as NUL or a line break)", at: index)
+                }
                 text.append(characters[index])
                 index += 1
             }
@@ -239,8 +291,18 @@ struct SegmentParser {
                 token = .symbol(String(character))
                 index += 1
             } else {
-                throw SegmentSyntaxError("unexpected character \"\(character)\"", at: index)
+                let shown = character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+                    ? character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }.joined()
+                    : "\"\(character)\""
+                throw SegmentSyntaxError("unexpected character \(shown)", at: index)
             }
         }
+    }
+}
+
+extension String {
+    /// The string with leading zeros up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -230,10 +230,33 @@ extension ControlStore {
     }
 
     /// The caller behind a page session: the tenant key with this prefix, unless it was revoked.
-    public func sessionCaller(prefix: String) async throws -> Caller {
+    /// Opens a page session for a valid tenant key; returns its id. Sessions long expired are swept here.
+    public func openSession(key presented: String, lifetime: TimeInterval) async throws -> (id: UUID, expiresAt: Date) {
+        let caller = try await authenticate(presented)
+        guard let tenant = caller.tenantID else { throw StoreError(.unauthenticated, "pages are for tenant keys") }
+        let moment = now()
+        let id = UUID()
+        let expiresAt = moment.addingTimeInterval(lifetime)
+        try await pool.withTransaction { connection in
+            try await connection.execute("DELETE FROM page_session WHERE expires_at < \(moment.addingTimeInterval(-86_400))")
+            try await connection.execute(
+                """
+                INSERT INTO page_session (tenant_id, session_id, key_id, created_at, expires_at)
+                VALUES (\(tenant), \(id), \(caller.keyID), \(moment), \(expiresAt))
+                """)
+        }
+        return (id, expiresAt)
+    }
+
+    /// The caller of an open page session; `.unauthenticated` once it ended, expired, or its key was revoked.
+    public func sessionCaller(session: UUID) async throws -> Caller {
         let rows = try await pool.query(
-            "SELECT tenant_id, key_id, principal_id FROM api_key WHERE prefix = \(prefix) AND revoked_at IS NULL")
-        guard let row = rows.first else { throw StoreError(.unauthenticated, "the session's key was revoked; sign in again") }
+            """
+            SELECT k.tenant_id, k.key_id, k.principal_id FROM page_session s
+            JOIN api_key k ON k.tenant_id = s.tenant_id AND k.key_id = s.key_id
+            WHERE s.session_id = \(session) AND s.ended_at IS NULL AND s.expires_at > \(now()) AND k.revoked_at IS NULL
+            """)
+        guard let row = rows.first else { throw StoreError(.unauthenticated, "the session ended; sign in again") }
         let (tenant, keyID, principal) = try row.decode((UUID, UUID, UUID).self)
         let roles = try await pool.query(
             "SELECT role, environment_id FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"
@@ -242,6 +265,11 @@ extension ControlStore {
             return RoleGrant(role: Role(rawValue: role) ?? .viewer, environmentID: environment)
         }
         return Caller(identity: .principal(tenantID: tenant, principalID: principal), keyID: keyID, roles: roles)
+    }
+
+    /// Ends a page session (sign-out): its cookie stops working on every server at once.
+    public func endSession(_ session: UUID) async throws {
+        try await pool.query("UPDATE page_session SET ended_at = \(now()) WHERE session_id = \(session) AND ended_at IS NULL")
     }
 
     // MARK: - Audit

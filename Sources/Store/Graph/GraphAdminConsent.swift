@@ -79,7 +79,11 @@ public struct GraphAdminConsent: Sendable {
 
     /// Handles Microsoft's redirect: `admin_consent`, `tenant`, `state`, or `error` and `error_description`.
     ///
-    /// A state that is forged or unknown is "not found"; one used or expired is a conflict.
+    /// A state that is forged or unknown is "not found"; one used or expired is a
+    /// conflict. The state is used up first, in its own transaction, so a reply
+    /// counts once whatever its outcome: a grant needs `tenant` present and equal
+    /// to the registration's Entra tenant, and a refused reply cannot be replayed
+    /// (with or without `tenant`) to record a grant.
     public func callback(_ parameters: [String: String], consent: ConsentStore, control: ControlStore) async throws -> Outcome {
         guard let text = parameters["state"], !text.isEmpty else {
             throw StoreError(.notFound, "the reply carries no state; start again from the consent email or the console")
@@ -93,20 +97,21 @@ public struct GraphAdminConsent: Sendable {
         } catch {
             throw StoreError(.notFound, "this admin-consent reply is not valid")
         }
+        let used = try await pool.query(
+            """
+            UPDATE graph_consent_state SET used_at = \(moment)
+            WHERE tenant_id = \(state.tenant) AND state_id = \(state.id) AND state_hash = \(ConsentToken.hash(text)) AND used_at IS NULL
+            RETURNING request_id, created_at
+            """)
+        guard let row = used.first else {
+            throw StoreError(.conflict, "this admin-consent reply has already been used or is not valid")
+        }
+        let (request, issuedAt) = try row.decode((UUID?, Date).self)
         return try await pool.withTransaction { connection in
-            let used = try await connection.query(
-                """
-                UPDATE graph_consent_state SET used_at = \(moment)
-                WHERE tenant_id = \(state.tenant) AND state_id = \(state.id) AND state_hash = \(ConsentToken.hash(text)) AND used_at IS NULL
-                RETURNING request_id
-                """)
-            guard let row = used.first else {
-                throw StoreError(.conflict, "this admin-consent reply has already been used or is not valid")
-            }
-            let request = try row.decode(UUID?.self, at: 0)
             guard let registration = try await GraphRegistrationStore.registration(connection, tenant: state.tenant) else {
                 throw StoreError(.unprocessable, "the tenant's Microsoft Graph app registration was removed")
             }
+            try await consent.requireNoLaterDecision(connection, tenant: state.tenant, than: issuedAt)
             let tenantName = try await connection.query("SELECT name FROM tenant WHERE tenant_id = \(state.tenant)")[0].decode(String.self, at: 0)
             let system = Caller(identity: .principal(tenantID: state.tenant, principalID: UUID()), keyID: Caller.systemKeyID, roles: [])
             if let error = parameters["error"], !error.isEmpty {
@@ -119,21 +124,30 @@ public struct GraphAdminConsent: Sendable {
                 return .refused(tenant: state.tenant, tenantName: tenantName, reason: reason)
             }
             guard parameters["admin_consent"]?.lowercased() == "true" else {
-                throw StoreError(.invalid, "the reply says neither admin_consent=True nor error", field: "admin_consent")
+                throw StoreError(.invalid, "the reply says neither admin_consent=True nor error; nothing was recorded", field: "admin_consent")
             }
             let consentedIn = parameters["tenant"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            if let expected = UUID(uuidString: registration.entraTenantID), let actual = UUID(uuidString: consentedIn), expected != actual {
+            guard !consentedIn.isEmpty else {
+                throw StoreError(.invalid, "the reply names no Entra tenant; nothing was recorded, ask for a new link", field: "tenant")
+            }
+            guard Self.sameTenant(consentedIn, registration.entraTenantID) else {
                 throw StoreError(
                     .conflict,
                     "consent was given in Entra tenant \(consentedIn), but the app registration names \(registration.entraTenantID); nothing was recorded")
             }
             try await consent.record(
-                connection, tenant: state.tenant, grant: true, decidedBy: "microsoft-admin-consent:\(consentedIn.isEmpty ? registration.entraTenantID : consentedIn)",
+                connection, tenant: state.tenant, grant: true, decidedBy: "microsoft-admin-consent:\(consentedIn)",
                 reason: nil, caller: system, control: control, at: moment)
             try await connection.execute("UPDATE graph_registration SET consented_at = \(moment) WHERE tenant_id = \(state.tenant)")
             try await Self.useRequest(connection, tenant: state.tenant, request: request, at: moment)
             return .granted(tenant: state.tenant, tenantName: tenantName)
         }
+    }
+
+    /// Whether the tenant Microsoft names is the registration's: ids compare as UUIDs, domain names without case.
+    static func sameTenant(_ replied: String, _ registered: String) -> Bool {
+        if let a = UUID(uuidString: replied), let b = UUID(uuidString: registered) { return a == b }
+        return replied.lowercased() == registered.lowercased()
     }
 
     /// The emailed request the URL belonged to is decided: its own link is used up too.

@@ -120,11 +120,13 @@ public struct ConsentStore: Sendable {
                 """
                 UPDATE consent_request SET used_at = \(moment)
                 WHERE tenant_id = \(token.tenant) AND request_id = \(token.request) AND token_hash = \(ConsentToken.hash(text)) AND used_at IS NULL
-                RETURNING sent_to
+                RETURNING sent_to, created_at
                 """)
-            guard let sentTo = try used.first(decoding: String.self) else {
+            guard let row = used.first else {
                 throw StoreError(.conflict, "this consent link has already been used or is not valid")
             }
+            let (sentTo, sentAt) = try row.decode((String, Date).self)
+            try await requireNoLaterDecision(connection, tenant: token.tenant, than: sentAt)
             try await record(
                 connection, tenant: token.tenant, grant: grant, decidedBy: sentTo, reason: reason,
                 caller: Caller(identity: .principal(tenantID: token.tenant, principalID: UUID()), keyID: Caller.systemKeyID, roles: []),
@@ -142,6 +144,23 @@ public struct ConsentStore: Sendable {
             try await record(
                 connection, tenant: tenant, grant: grant, decidedBy: caller.principalID?.uuidString.lowercased(), reason: reason,
                 caller: caller, control: control, at: moment)
+            // The emailed links and admin-consent states out there are superseded by this decision.
+            try await connection.execute(
+                "UPDATE consent_request SET used_at = \(moment) WHERE tenant_id = \(tenant) AND used_at IS NULL")
+            try await connection.execute(
+                "UPDATE graph_consent_state SET used_at = \(moment) WHERE tenant_id = \(tenant) AND used_at IS NULL")
+        }
+    }
+
+    /// Refuses a link or reply issued before the tenant's latest recorded decision: a newer decision stands.
+    func requireNoLaterDecision(_ connection: PostgresConnection, tenant: UUID, than issuedAt: Date) async throws {
+        let decided = try await connection.query(
+            "SELECT decided_at FROM consent WHERE tenant_id = \(tenant) AND decided_at IS NOT NULL AND decided_at >= \(issuedAt) FOR UPDATE"
+        ).first(decoding: Date.self)
+        if let decided {
+            throw StoreError(
+                .conflict,
+                "a newer decision was recorded on \(ISO8601DateFormatter().string(from: decided)); this link no longer works, ask for a new one")
         }
     }
 

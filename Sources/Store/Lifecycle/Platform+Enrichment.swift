@@ -33,9 +33,8 @@ extension Platform {
         }
         configuration.emailField = configuration.emailField.trimmingCharacters(in: .whitespaces).lowercased()
         guard !configuration.emailField.isEmpty else { throw StoreError(.invalid, "is required", field: "email_field") }
-        guard configuration.rules.maximumAttendees > 0 else {
-            throw StoreError(.invalid, "must be at least 1", field: "rules.maximum_attendees")
-        }
+        try Self.validate(configuration.rules)
+        try Self.validate(configuration.weights)
         configuration.rules.excludedAddresses = Set(try configuration.rules.excludedAddresses.map {
             try Validation.email($0, field: "rules.excluded_addresses").lowercased()
         })
@@ -72,6 +71,36 @@ extension Platform {
             throw StoreError.notFound("enrichment")
         }
         return SaveOutcome(enrichment: stored, consent: try await consentStore.state(tenant: tenantID), consentRequested: requested)
+    }
+
+    /// The largest weight an admin may give one component of the score.
+    public static let maximumWeight = 100.0
+
+    static func validate(_ rules: NoiseRules) throws {
+        guard (1...10_000).contains(rules.maximumAttendees) else {
+            throw StoreError(.invalid, "must be 1 to 10000", field: "rules.maximum_attendees")
+        }
+        guard (1...744).contains(rules.maximumMeetingHours) else {
+            throw StoreError(.invalid, "must be 1 to 744 (a month)", field: "rules.maximum_meeting_hours")
+        }
+        guard rules.excludedAddresses.count <= 10_000 else { throw StoreError(.invalid, "at most 10000 addresses", field: "rules.excluded_addresses") }
+        guard rules.excludedDomains.count <= 10_000 else { throw StoreError(.invalid, "at most 10000 domains", field: "rules.excluded_domains") }
+    }
+
+    /// Each weight is 0 to `maximumWeight`; the recency half-life 1 to 3,650 days.
+    static func validate(_ weights: ScoreWeights) throws {
+        let components: [(String, Double)] = [
+            ("emails_to_account", weights.emailsToAccount), ("emails_from_account", weights.emailsFromAccount),
+            ("meetings_to_account", weights.meetingsToAccount), ("meetings_from_account", weights.meetingsFromAccount),
+            ("meeting_hours", weights.meetingHours), ("internal_breadth", weights.internalBreadth),
+            ("account_breadth", weights.accountBreadth), ("reciprocity", weights.reciprocity), ("reply_latency", weights.replyLatency),
+        ]
+        for (name, value) in components where !(value.isFinite && (0...maximumWeight).contains(value)) {
+            throw StoreError(.invalid, "must be a number from 0 to \(Int(maximumWeight))", field: "weights.\(name)")
+        }
+        guard weights.recencyHalfLifeDays.isFinite, (1...3650).contains(weights.recencyHalfLifeDays) else {
+            throw StoreError(.invalid, "must be 1 to 3650 days", field: "weights.recency_half_life_days")
+        }
     }
 
     /// "Run now": queues a run at once; a conflict while one is queued or running.

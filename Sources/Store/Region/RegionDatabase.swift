@@ -11,10 +11,18 @@ import Postgres
 public struct RegionDatabase: Sendable {
     public let region: Region
     public let pool: PostgresPool
+    /// How many of the pool's connections one tenant may hold at once.
+    public let share: TenantShare
 
-    public init(region: Region, pool: PostgresPool) {
+    public init(region: Region, pool: PostgresPool, share: TenantShare? = nil) {
         self.region = region
         self.pool = pool
+        self.share = share ?? TenantShare(limit: Self.defaultShare(of: pool.configuration.maximumConnections))
+    }
+
+    /// Three quarters of the pool (at least one): the rest stays free for the region's other tenants.
+    public static func defaultShare(of poolSize: Int) -> Int {
+        max(1, poolSize * 3 / 4)
     }
 
     /// Runs `body` in a transaction scoped to `tenant` by row-level security.
@@ -28,13 +36,19 @@ public struct RegionDatabase: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await pool.withTransaction { connection in
-            if snapshot {
-                try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        let timeout = StatementBudget.current.map { String(StatementBudget.milliseconds($0)) } ?? ""
+        return try await share.withShare(tenant) {
+            try await pool.withTransaction { connection in
+                if snapshot {
+                    try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                }
+                try await connection.query(
+                    """
+                    SELECT set_config('role', 'rapport_region_app', true), set_config('rapport.tenant_id', \(tenant.uuidString.lowercased()), true),
+                           CASE WHEN \(timeout) <> '' THEN set_config('statement_timeout', \(timeout), true) END
+                    """)
+                return try await body(connection)
             }
-            try await connection.query(
-                "SELECT set_config('role', 'rapport_region_app', true), set_config('rapport.tenant_id', \(tenant.uuidString.lowercased()), true)")
-            return try await body(connection)
         }
     }
 

@@ -32,10 +32,14 @@ public struct SegmentStore: Sendable {
     }
 
     /// Creates a segment after checking its expression; evaluates it on the current result at once.
+    ///
+    /// The expression is compiled and run once on the current result inside the
+    /// transaction that stores it: a segment that cannot be evaluated is never saved.
     public func create(tenant: UUID, environment: UUID, name: String, expression: String, at moment: Date) async throws -> Segment {
         let name = try Validation.name(name, field: "name")
+        let parsed: SegmentExpression
         do {
-            _ = try SegmentExpression.parse(expression)
+            parsed = try SegmentExpression.parse(expression)
         } catch {
             throw StoreError(.invalid, "\(error)", field: "expression")
         }
@@ -50,8 +54,15 @@ public struct SegmentStore: Sendable {
             } catch let error as PostgresError where error.isUniqueViolation {
                 throw StoreError(.conflict, "a segment named \"\(name)\" exists", field: "name")
             }
+            let run = try await currentRun(connection, environment: environment)
+            let size: Int
+            do {
+                size = try await self.size(connection, parsed, environment: environment, run: run, at: moment)
+            } catch let error as PostgresError where error.isDataOrLimitError {
+                throw StoreError(.invalid, "the expression cannot be evaluated on the results (SQLSTATE \(error.sqlState ?? "?"))", field: "expression")
+            }
+            if let run { try await record(connection, tenant: tenant, environment: environment, segment: id, run: run, size: size, at: moment) }
         }
-        try await evaluateAll(tenant: tenant, environment: environment, at: moment, only: id)
         guard let segment = try await segments(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
             throw StoreError.notFound("segment")
         }
@@ -95,26 +106,50 @@ public struct SegmentStore: Sendable {
         }
     }
 
-    /// Records each segment's size on the current result (after a run publishes, and on creation).
-    public func evaluateAll(tenant: UUID, environment: UUID, at moment: Date, only: UUID? = nil) async throws {
-        try await database.withTenant(tenant) { connection in
-            guard let run = try await currentRun(connection, environment: environment) else { return }
-            var filter: PostgresQuery = "environment_id = \(environment)"
-            if let only { filter.append(" AND segment_id = \(only)") }
-            for row in try await connection.query("SELECT segment_id, expression FROM segment WHERE \(filter)") {
-                let (id, text) = try row.decode((UUID, String).self)
-                guard let expression = try? SegmentExpression.parse(text) else { continue }
-                let size = try await connection.query(
-                    "SELECT count(*) \(SegmentCompiler.base(environment: environment, run: run)) AND \(SegmentCompiler.condition(expression, today: moment))"
-                )[0].decode(Int.self, at: 0)
-                try await connection.execute(
-                    """
-                    INSERT INTO segment_evaluation (tenant_id, environment_id, segment_id, run_id, size, evaluated_at)
-                    VALUES (\(tenant), \(environment), \(id), \(run), \(size), \(moment))
-                    ON CONFLICT (tenant_id, environment_id, segment_id, run_id) DO UPDATE SET size = excluded.size, evaluated_at = excluded.evaluated_at
-                    """)
+    /// Records each segment's size on the current result (after a run publishes).
+    ///
+    /// Each segment is evaluated in its own transaction: one that cannot be
+    /// evaluated (stored before the checks of today) is skipped and counted, and
+    /// never stops the others or the publish. Returns how many were skipped.
+    @discardableResult
+    public func evaluateAll(tenant: UUID, environment: UUID, at moment: Date) async throws -> Int {
+        let stored = try await database.withTenant(tenant, snapshot: true) { connection in
+            try await connection.query("SELECT segment_id, expression FROM segment WHERE environment_id = \(environment)")
+                .map { try $0.decode((UUID, String).self) }
+        }
+        var skipped = 0
+        for (id, text) in stored {
+            guard let expression = try? SegmentExpression.parse(text) else {
+                skipped += 1
+                continue
+            }
+            do {
+                try await database.withTenant(tenant) { connection in
+                    guard let run = try await currentRun(connection, environment: environment) else { return }
+                    let size = try await self.size(connection, expression, environment: environment, run: run, at: moment)
+                    try await record(connection, tenant: tenant, environment: environment, segment: id, run: run, size: size, at: moment)
+                }
+            } catch let error as PostgresError where error.isDataOrLimitError {
+                skipped += 1
             }
         }
+        return skipped
+    }
+
+    /// How many accounts of the run's result the expression selects.
+    private func size(_ connection: PostgresConnection, _ expression: SegmentExpression, environment: UUID, run: UUID?, at moment: Date) async throws -> Int {
+        try await connection.query(
+            "SELECT count(*) \(SegmentCompiler.base(environment: environment, run: run)) AND \(SegmentCompiler.condition(expression, today: moment))"
+        )[0].decode(Int.self, at: 0)
+    }
+
+    private func record(_ connection: PostgresConnection, tenant: UUID, environment: UUID, segment: UUID, run: UUID, size: Int, at moment: Date) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO segment_evaluation (tenant_id, environment_id, segment_id, run_id, size, evaluated_at)
+            VALUES (\(tenant), \(environment), \(segment), \(run), \(size), \(moment))
+            ON CONFLICT (tenant_id, environment_id, segment_id, run_id) DO UPDATE SET size = excluded.size, evaluated_at = excluded.evaluated_at
+            """)
     }
 
     /// A page of a segment's members on the current result, highest score first.
@@ -126,7 +161,7 @@ public struct SegmentStore: Sendable {
                 "SELECT expression FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)"
             ).first(decoding: String.self)
             guard let text else { throw StoreError.notFound("segment") }
-            let expression = try SegmentExpression.parse(text)
+            let expression = try Self.stored(text)
             let run = try await currentRun(connection, environment: environment)
             let condition = SegmentCompiler.condition(expression, today: moment)
             let base = SegmentCompiler.base(environment: environment, run: run)
@@ -196,9 +231,7 @@ public struct SegmentStore: Sendable {
                 let text = try await connection.query(
                     "SELECT expression FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)"
                 ).first(decoding: String.self)
-                if let text, let expression = try? SegmentExpression.parse(text) {
-                    condition = SegmentCompiler.condition(expression, today: moment)
-                }
+                if let text { condition = SegmentCompiler.condition(try Self.stored(text), today: moment) }
             }
             let function = PostgresQuery(unsafeSQL: measure.function.rawValue)
             let yearValue: PostgresQuery = measure.function == .count ? "count(*)" : "\(function)(\(SegmentCompiler.sql(column)))"
@@ -221,6 +254,15 @@ public struct SegmentStore: Sendable {
                 }
             }
             return MeasureValue(measure: measure, year: year, months: months)
+        }
+    }
+
+    /// A stored expression, parsed; one saved before today's checks that fails them is a 422, never a 500.
+    static func stored(_ text: String) throws -> SegmentExpression {
+        do {
+            return try SegmentExpression.parse(text)
+        } catch {
+            throw StoreError(.unprocessable, "the segment's stored expression is no longer valid (\(error)); delete it and create it again")
         }
     }
 
