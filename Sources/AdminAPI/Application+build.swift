@@ -44,12 +44,19 @@ public enum AdminApplication {
     public static func build(
         _ services: AppServices, host: String, port: Int, options: HTTPOptions = HTTPOptions(), logger: Logger
     ) -> Application<RouterResponder<AppRequestContext>> {
+        build(router: buildRouter(services, options: options), host: host, port: port, options: options, logger: logger)
+    }
+
+    /// The same around a given router (the tests add routes of their own).
+    public static func build(
+        router: Router<AppRequestContext>, host: String, port: Int, options: HTTPOptions = HTTPOptions(), logger: Logger
+    ) -> Application<RouterResponder<AppRequestContext>> {
         let idle = options.idleTimeout.components
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [MalformedRequestResponder(), ClientDisconnectHandler()],
             idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))
         return Application(
-            router: buildRouter(services, options: options),
+            router: router,
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "rapport"),
             logger: logger)
