@@ -46,18 +46,37 @@ let package = Package(
         ),
         .target(name: "Ingest", dependencies: ["Engagement", "CZlib"]),
         .target(name: "Generator", dependencies: ["Engagement", "Ingest"]),
+        // Data access to the control database (sql/control): tenants, access, consent, runs queue, outbox, registrations.
         .target(
-            name: "Store",
+            name: "ControlStore",
+            dependencies: [
+                "Postgres", "Engagement",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Data access to a region database (sql/region), always inside `withTenant`: customer data, activity,
+        // aggregation, results, segments, Graph sync state.
+        .target(
+            name: "RegionStore",
             dependencies: [
                 "Postgres", "Engagement", "Ingest",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Workflows and all authorization over both stores; AdminAPI, Worker and the executables import only this.
+        .target(
+            name: "Platform",
+            dependencies: [
+                "ControlStore", "RegionStore", "Postgres", "Engagement",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Store", "Postgres", "Engagement", "Ingest",
+                "Platform", "Postgres", "Engagement", "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -76,7 +95,7 @@ let package = Package(
         .target(
             name: "Connectors",
             dependencies: [
-                "Engagement", "Ingest", "Store",
+                "Engagement", "Ingest", "Platform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,7 +116,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "Store", "Postgres", "Engagement", "Ingest", "Mail", "Connectors",
+                "Platform", "Postgres", "Engagement", "Ingest", "Mail", "Connectors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -105,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "Postgres", "Engagement", "Ingest", "Store", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph",
+                "Postgres", "Engagement", "Ingest", "Platform", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -113,12 +132,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Fuzz targets of the Ingest parsers (`make ingest-fuzz`); plain builds make them replay tools.
-        .executableTarget(name: "IngestFuzzMail", dependencies: ["Ingest"]),
-        .executableTarget(name: "IngestFuzzICal", dependencies: ["Ingest"]),
-        .executableTarget(name: "IngestFuzzGraph", dependencies: ["Ingest"]),
-        .executableTarget(name: "IngestFuzzNDJSON", dependencies: ["Ingest"]),
-        .executableTarget(name: "IngestFuzzCSV", dependencies: ["Ingest"]),
+        // libFuzzer targets (`make fuzz`); plain builds make them replay tools. FuzzDriver is their shared `main`.
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "IngestFuzzMail", dependencies: ["FuzzDriver", "Ingest"]),
+        .executableTarget(name: "IngestFuzzICal", dependencies: ["FuzzDriver", "Ingest"]),
+        .executableTarget(name: "IngestFuzzGraph", dependencies: ["FuzzDriver", "Ingest"]),
+        .executableTarget(name: "IngestFuzzNDJSON", dependencies: ["FuzzDriver", "Ingest"]),
+        .executableTarget(name: "IngestFuzzCSV", dependencies: ["FuzzDriver", "Ingest"]),
+        .executableTarget(name: "FuzzSegment", dependencies: ["FuzzDriver", "Engagement"]),
+        .executableTarget(name: "FuzzLineSplitter", dependencies: ["FuzzDriver", "Ingest"]),
         .target(
             name: "Mail",
             dependencies: [
@@ -138,18 +160,18 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Store", "Ingest", "Engagement", "Postgres", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Platform", "Ingest", "Engagement", "Postgres", "TestSupport"]),
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Store", "Postgres", "Engagement", "TestSupport", "Worker", "Mail",
+                "AdminAPI", "Platform", "Postgres", "Engagement", "TestSupport", "Worker", "Mail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "ConnectorTests",
             dependencies: [
-                "Connectors", "FakeGraph", "AdminAPI", "Store", "Postgres", "Engagement", "Ingest", "Worker", "TestSupport",
+                "Connectors", "FakeGraph", "AdminAPI", "Platform", "Postgres", "Engagement", "Ingest", "Worker", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -3,7 +3,7 @@ import Hummingbird
 import Ingest
 import Logging
 import Postgres
-import Store
+import Platform
 
 /// Turns every error into one JSON shape, `{"error": {"code", "message", "field"}}`.
 ///
@@ -23,7 +23,7 @@ struct APIErrorMiddleware: RouterMiddleware {
 
     static func response(for error: Error, logger: Logger) -> Response {
         switch error {
-        case let error as StoreError:
+        case let error as ServiceError:
             return body(status: status(of: error.code), code: error.code.rawValue, message: error.message, field: error.field)
         case let error as HTTPError:
             let code: String
@@ -40,24 +40,24 @@ struct APIErrorMiddleware: RouterMiddleware {
             switch error.code {
             case .server where error.isQueryCanceled:
                 logger.warning("statement timeout", metadata: ["sqlstate": "\(error.sqlState ?? "")"])
-                return body(status: .serviceUnavailable, code: StoreError.Code.timeout.rawValue, message: "the request took longer than the server allows; try a narrower one or again later", field: nil)
+                return body(status: .serviceUnavailable, code: ServiceError.Code.timeout.rawValue, message: "the request took longer than the server allows; try a narrower one or again later", field: nil)
             case .connectionFailed, .connectionClosed, .poolTimeout, .poolClosed:
                 logger.error("database unavailable", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
-                return body(status: .serviceUnavailable, code: StoreError.Code.unavailable.rawValue, message: "a database is unavailable or busy; try again shortly", field: nil)
+                return body(status: .serviceUnavailable, code: ServiceError.Code.unavailable.rawValue, message: "a database is unavailable or busy; try again shortly", field: nil)
             default:
                 logger.error("database error", metadata: ["code": "\(error.code)", "sqlstate": "\(error.sqlState ?? "")", "message": "\(error.message)"])
                 return body(status: .internalServerError, code: "internal", message: "internal error", field: nil)
             }
         case is CancellationError:
             // The client went away (or the server is stopping): nobody reads this.
-            return body(status: .serviceUnavailable, code: StoreError.Code.unavailable.rawValue, message: "the request was cancelled", field: nil)
+            return body(status: .serviceUnavailable, code: ServiceError.Code.unavailable.rawValue, message: "the request was cancelled", field: nil)
         default:
             logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
             return body(status: .internalServerError, code: "internal", message: "internal error", field: nil)
         }
     }
 
-    static func status(of code: StoreError.Code) -> HTTPResponse.Status {
+    static func status(of code: ServiceError.Code) -> HTTPResponse.Status {
         switch code {
         case .invalid: .badRequest
         case .notFound: .notFound

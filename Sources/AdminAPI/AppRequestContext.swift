@@ -1,6 +1,6 @@
 import Hummingbird
 import NIOCore
-import Store
+import Platform
 
 /// The per-request context: Hummingbird's core storage plus the authenticated caller.
 public struct AppRequestContext: RequestContext {
@@ -17,7 +17,7 @@ public struct AppRequestContext: RequestContext {
 
     /// The caller, or 401 when the route was reached without a key.
     public func requireCaller() throws -> Caller {
-        guard let caller else { throw StoreError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)") }
+        guard let caller else { throw ServiceError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)") }
         return caller
     }
 }

@@ -1,6 +1,6 @@
 import Engagement
 import Foundation
-import Store
+import Platform
 
 /// What the routes need: the platform (stores, secret, clock) and the HTTP limits.
 public struct AppServices: Sendable {
@@ -17,7 +17,7 @@ public struct AppServices: Sendable {
     }
 
     public init(
-        control: ControlStore, regions: RegionDatabases, serviceSecret: [UInt8], maximumBodyBytes: Int = 1 << 20,
+        control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], maximumBodyBytes: Int = 1 << 20,
         maximumActivityBytes: Int = 256 << 20, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(
@@ -25,27 +25,27 @@ public struct AppServices: Sendable {
             maximumBodyBytes: maximumBodyBytes, maximumActivityBytes: maximumActivityBytes)
     }
 
-    public var control: ControlStore { platform.control }
+    public var control: TenantStore { platform.control }
     public var regions: RegionDatabases { platform.regions }
     public var now: @Sendable () -> Date { platform.now }
 
-    public func customerData(for environment: Store.Environment) throws -> CustomerDataStore {
+    public func customerData(for environment: ControlStore.Environment) throws -> CustomerDataStore {
         try platform.customerData(for: environment)
     }
 
-    public func importer(for environment: Store.Environment) throws -> ActivityImporter {
+    public func importer(for environment: ControlStore.Environment) throws -> ActivityImporter {
         try platform.importer(for: environment)
     }
 
-    public func results(for environment: Store.Environment) throws -> ResultsStore {
+    public func results(for environment: ControlStore.Environment) throws -> ResultsStore {
         try platform.results(for: environment)
     }
 
-    public func aggregator(for environment: Store.Environment) throws -> EnrichmentAggregator {
+    public func aggregator(for environment: ControlStore.Environment) throws -> EnrichmentAggregator {
         try platform.aggregator(for: environment)
     }
 
-    public func activityScope(for environment: Store.Environment) async throws -> ActivityImporter.Scope {
+    public func activityScope(for environment: ControlStore.Environment) async throws -> ActivityImporter.Scope {
         try await platform.activityScope(for: environment)
     }
 

@@ -5,7 +5,7 @@ import NIOCore
 import Logging
 import Metrics
 import Prometheus
-import Store
+import Platform
 import Synchronization
 
 /// The HTTP side of Rapport: the admin API today, the pages later.

@@ -1,4 +1,4 @@
-import Store
+import Platform
 
 /// A tenant's environment; the name shadows Hummingbird's process `Environment` in this module.
-typealias Environment = Store.Environment
+typealias Environment = ControlStore.Environment

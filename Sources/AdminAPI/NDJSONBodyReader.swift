@@ -1,7 +1,7 @@
 import Hummingbird
 import Ingest
 import NIOCore
-import Store
+import Platform
 
 /// Reads an NDJSON request body line by line, gunzipping it when `Content-Encoding: gzip`.
 ///
@@ -33,7 +33,7 @@ struct NDJSONBodyReader {
             do {
                 while let line = try splitter.nextLine() { try await deliver(line) }
             } catch let error as LineSplitter.LineTooLong {
-                throw StoreError(.invalid, "line \(error.line) is longer than \(error.limit) bytes", field: "line \(error.line)")
+                throw ServiceError(.invalid, "line \(error.line) is longer than \(error.limit) bytes", field: "line \(error.line)")
             }
         }
 
@@ -44,7 +44,7 @@ struct NDJSONBodyReader {
                 do {
                     while let piece = try inflater.nextPiece() { try await consume(piece) }
                 } catch let error as GzipInflater.Failure {
-                    throw StoreError(.invalid, error.description, field: "body")
+                    throw ServiceError(.invalid, error.description, field: "body")
                 }
             } else {
                 try await consume(chunk.readableBytesView)
@@ -54,13 +54,13 @@ struct NDJSONBodyReader {
             do {
                 try inflater.finish()
             } catch {
-                throw StoreError(.invalid, error.description, field: "body")
+                throw ServiceError(.invalid, error.description, field: "body")
             }
         }
         do {
             if let last = try splitter.finish() { try await deliver(last) }
         } catch let error as LineSplitter.LineTooLong {
-            throw StoreError(.invalid, "line \(error.line) is longer than \(error.limit) bytes", field: "line \(error.line)")
+            throw ServiceError(.invalid, "line \(error.line) is longer than \(error.limit) bytes", field: "line \(error.line)")
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import NIOCore
-import Store
+import Platform
 
 /// A JSON request body read strictly: an object, known fields only, each checked for type.
 ///
@@ -23,18 +23,18 @@ struct RequestBody {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw StoreError(.invalid, "the body is not valid JSON at byte \(error.offset): \(error.message)", field: "body")
+            throw ServiceError(.invalid, "the body is not valid JSON at byte \(error.offset): \(error.message)", field: "body")
         }
         guard let object = value.objectValue else {
-            throw StoreError(.invalid, "the body must be a JSON object, not \(value.typeName)", field: "body")
+            throw ServiceError(.invalid, "the body must be a JSON object, not \(value.typeName)", field: "body")
         }
         var seen = Set<String>()
         for member in object.members {
             guard allowed.contains(member.key) else {
-                throw StoreError(.invalid, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))", field: member.key)
+                throw ServiceError(.invalid, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))", field: member.key)
             }
             guard seen.insert(member.key).inserted else {
-                throw StoreError(.invalid, "the field appears twice", field: member.key)
+                throw ServiceError(.invalid, "the field appears twice", field: member.key)
             }
         }
         return RequestBody(object: object)
@@ -43,43 +43,43 @@ struct RequestBody {
     func has(_ key: String) -> Bool { object[key] != nil }
 
     func string(_ key: String) throws -> String {
-        guard let value = try optionalString(key) else { throw StoreError(.invalid, "is required", field: key) }
+        guard let value = try optionalString(key) else { throw ServiceError(.invalid, "is required", field: key) }
         return value
     }
 
     func optionalString(_ key: String) throws -> String? {
         guard let value = object[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else { throw StoreError(.invalid, "must be a string, not \(value.typeName)", field: key) }
+        guard let text = value.stringValue else { throw ServiceError(.invalid, "must be a string, not \(value.typeName)", field: key) }
         return text
     }
 
     func stringArray(_ key: String) throws -> [String] {
-        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: key) }
-        guard let items = value.arrayValue else { throw StoreError(.invalid, "must be an array of strings, not \(value.typeName)", field: key) }
+        guard let value = object[key], !value.isNull else { throw ServiceError(.invalid, "is required", field: key) }
+        guard let items = value.arrayValue else { throw ServiceError(.invalid, "must be an array of strings, not \(value.typeName)", field: key) }
         return try items.enumerated().map { index, item in
             guard let text = item.stringValue else {
-                throw StoreError(.invalid, "must be a string, not \(item.typeName)", field: "\(key)[\(index)]")
+                throw ServiceError(.invalid, "must be a string, not \(item.typeName)", field: "\(key)[\(index)]")
             }
             return text
         }
     }
 
     func int(_ key: String) throws -> Int {
-        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: key) }
+        guard let value = object[key], !value.isNull else { throw ServiceError(.invalid, "is required", field: key) }
         guard case .number(let number) = value, number.rounded() == number, abs(number) < 9e15 else {
-            throw StoreError(.invalid, "must be a whole number, not \(value.typeName)", field: key)
+            throw ServiceError(.invalid, "must be a whole number, not \(value.typeName)", field: key)
         }
         return Int(number)
     }
 
     func uuid(_ key: String) throws -> UUID {
-        guard let value = try optionalUUID(key) else { throw StoreError(.invalid, "is required", field: key) }
+        guard let value = try optionalUUID(key) else { throw ServiceError(.invalid, "is required", field: key) }
         return value
     }
 
     func optionalUUID(_ key: String) throws -> UUID? {
         guard let text = try optionalString(key) else { return nil }
-        guard let id = UUID(uuidString: text) else { throw StoreError(.invalid, "must be a UUID", field: key) }
+        guard let id = UUID(uuidString: text) else { throw ServiceError(.invalid, "must be a UUID", field: key) }
         return id
     }
 
@@ -91,7 +91,7 @@ struct RequestBody {
     func choice<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type) throws -> Value where Value.RawValue == String {
         let text = try string(key)
         guard let value = Value(rawValue: text) else {
-            throw StoreError(.invalid, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))", field: key)
+            throw ServiceError(.invalid, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))", field: key)
         }
         return value
     }
@@ -100,11 +100,11 @@ struct RequestBody {
 extension RequestBody {
     /// The array of objects under `key`.
     func objects(_ key: String) throws -> [JSONItem] {
-        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: key) }
-        guard let items = value.arrayValue else { throw StoreError(.invalid, "must be an array of objects, not \(value.typeName)", field: key) }
+        guard let value = object[key], !value.isNull else { throw ServiceError(.invalid, "is required", field: key) }
+        guard let items = value.arrayValue else { throw ServiceError(.invalid, "must be an array of objects, not \(value.typeName)", field: key) }
         return try items.enumerated().map { index, item in
             guard let object = item.objectValue else {
-                throw StoreError(.invalid, "must be an object, not \(item.typeName)", field: "\(key)[\(index)]")
+                throw ServiceError(.invalid, "must be an object, not \(item.typeName)", field: "\(key)[\(index)]")
             }
             return JSONItem(object: object)
         }
@@ -117,33 +117,33 @@ struct JSONItem {
 
     func only(_ allowed: Set<String>, field: String) throws {
         for member in object.members where !allowed.contains(member.key) {
-            throw StoreError(.invalid, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))", field: "\(field).\(member.key)")
+            throw ServiceError(.invalid, "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))", field: "\(field).\(member.key)")
         }
     }
 
     func string(_ key: String, field: String) throws -> String {
-        guard let value = object[key], !value.isNull else { throw StoreError(.invalid, "is required", field: "\(field).\(key)") }
+        guard let value = object[key], !value.isNull else { throw ServiceError(.invalid, "is required", field: "\(field).\(key)") }
         guard let text = value.stringValue, !text.isEmpty else {
-            throw StoreError(.invalid, "must be a non-empty string", field: "\(field).\(key)")
+            throw ServiceError(.invalid, "must be a non-empty string", field: "\(field).\(key)")
         }
         return text
     }
 
     func stringArray(_ key: String, field: String) throws -> [String] {
         guard let value = object[key], !value.isNull else { return [] }
-        guard let items = value.arrayValue else { throw StoreError(.invalid, "must be an array of strings", field: "\(field).\(key)") }
+        guard let items = value.arrayValue else { throw ServiceError(.invalid, "must be an array of strings", field: "\(field).\(key)") }
         return try items.enumerated().map { index, item in
-            guard let text = item.stringValue else { throw StoreError(.invalid, "must be a string", field: "\(field).\(key)[\(index)]") }
+            guard let text = item.stringValue else { throw ServiceError(.invalid, "must be a string", field: "\(field).\(key)[\(index)]") }
             return text
         }
     }
 
     func stringMap(_ key: String, field: String) throws -> [(String, String)] {
         guard let value = object[key], !value.isNull else { return [] }
-        guard let map = value.objectValue else { throw StoreError(.invalid, "must be an object of strings", field: "\(field).\(key)") }
+        guard let map = value.objectValue else { throw ServiceError(.invalid, "must be an object of strings", field: "\(field).\(key)") }
         return try map.members.map { member in
             guard let text = member.value.stringValue else {
-                throw StoreError(.invalid, "must be a string", field: "\(field).\(key).\(member.key)")
+                throw ServiceError(.invalid, "must be a string", field: "\(field).\(key).\(member.key)")
             }
             return (member.key, text)
         }
@@ -155,11 +155,11 @@ extension RequestBody {
     ///
     /// With `keys`, the member must be an object whose every key is one of them.
     func decode<Value: Decodable>(_ key: String, _ type: Value.Type, keys: Set<String>? = nil) throws -> Value {
-        guard let value = object[key] else { throw StoreError(.invalid, "is required", field: key) }
+        guard let value = object[key] else { throw ServiceError(.invalid, "is required", field: key) }
         if let keys {
-            guard let members = value.objectValue?.members else { throw StoreError(.invalid, "must be an object, not \(value.typeName)", field: key) }
+            guard let members = value.objectValue?.members else { throw ServiceError(.invalid, "must be an object, not \(value.typeName)", field: key) }
             for member in members where !keys.contains(member.key) {
-                throw StoreError(.invalid, "unknown field; expected one of \(keys.sorted().joined(separator: ", "))", field: "\(key).\(member.key)")
+                throw ServiceError(.invalid, "unknown field; expected one of \(keys.sorted().joined(separator: ", "))", field: "\(key).\(member.key)")
             }
         }
         let decoder = JSONDecoder()
@@ -167,11 +167,11 @@ extension RequestBody {
         do {
             return try decoder.decode(Value.self, from: Data(value.jsonText.utf8))
         } catch let DecodingError.keyNotFound(missing, context) {
-            throw StoreError(.invalid, "is required", field: ([key] + context.codingPath.map(\.stringValue) + [missing.stringValue]).joined(separator: "."))
+            throw ServiceError(.invalid, "is required", field: ([key] + context.codingPath.map(\.stringValue) + [missing.stringValue]).joined(separator: "."))
         } catch let DecodingError.typeMismatch(_, context) {
-            throw StoreError(.invalid, "has the wrong type", field: ([key] + context.codingPath.map(\.stringValue)).joined(separator: "."))
+            throw ServiceError(.invalid, "has the wrong type", field: ([key] + context.codingPath.map(\.stringValue)).joined(separator: "."))
         } catch {
-            throw StoreError(.invalid, "is not valid", field: key)
+            throw ServiceError(.invalid, "is not valid", field: key)
         }
     }
 }
@@ -179,7 +179,7 @@ extension RequestBody {
 extension JSONItem {
     func optionalString(_ key: String, field: String) throws -> String? {
         guard let value = object[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else { throw StoreError(.invalid, "must be a string", field: "\(field).\(key)") }
+        guard let text = value.stringValue else { throw ServiceError(.invalid, "must be a string", field: "\(field).\(key)") }
         return text
     }
 

@@ -1,4 +1,4 @@
-import Store
+import Platform
 
 /// What a collection fetches: mail (Inbox and Sent Items) or the calendar.
 public enum GraphCollectionKind: String, Sendable {

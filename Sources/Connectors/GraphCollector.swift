@@ -3,7 +3,7 @@ import Engagement
 import Foundation
 import Logging
 import NIOCore
-import Store
+import Platform
 
 /// Collects mail and calendar metadata of an environment's selected mailboxes from Microsoft Graph.
 ///
@@ -42,7 +42,7 @@ public struct GraphCollector: Sendable {
     }
 
     /// Whether the environment's tenant has a Graph app registration.
-    public func serves(_ environment: Store.Environment) async throws -> Bool {
+    public func serves(_ environment: ControlStore.Environment) async throws -> Bool {
         try await platform.graphRegistrations.registration(tenant: environment.tenantID) != nil
     }
 
@@ -54,7 +54,7 @@ public struct GraphCollector: Sendable {
 
     /// Collects one kind of activity for a run; returns the step's figures.
     public func collect(
-        _ kind: GraphCollectionKind, run: RunRecord, environment: Store.Environment, importer: ActivityImporter,
+        _ kind: GraphCollectionKind, run: RunRecord, environment: ControlStore.Environment, importer: ActivityImporter,
         progress: @escaping @Sendable ([String: Int]) async -> Void
     ) async throws -> [String: Int] {
         guard let credentials = try await platform.graphRegistrations.credentials(tenant: environment.tenantID) else {
@@ -147,7 +147,7 @@ public struct GraphCollector: Sendable {
 
     /// Resolves the configuration through Graph and stores the result as the environment's mailboxes.
     func resolveDirectory(
-        environment: Store.Environment, requester: GraphRequester, apiBase: String
+        environment: ControlStore.Environment, requester: GraphRequester, apiBase: String
     ) async throws -> GraphDirectoryResolver.Resolution {
         guard let stored = try await platform.enrichments.configuration(tenant: environment.tenantID, environment: environment.id) else {
             throw GraphError(.directory, "the environment has no enrichment configuration")

@@ -1,6 +1,6 @@
 import Foundation
 import Ingest
-import Store
+import Platform
 
 /// Resolves an enrichment's addresses and groups into mailboxes with their directory ids, through Graph.
 ///

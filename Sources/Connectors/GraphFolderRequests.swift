@@ -1,6 +1,6 @@
 import Foundation
 import Ingest
-import Store
+import Platform
 
 /// The requests of a folder's delta sync: the first URL of a full sync and the preferences every request carries.
 struct GraphFolderRequests: Sendable {

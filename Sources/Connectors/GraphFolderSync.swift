@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Ingest
-import Store
+import Platform
 
 /// Syncs one folder of one mailbox: from its resume point (or from scratch) to a new deltaLink.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Platform
 
 /// The figures of a collection as it goes, published to the progress pane at most once a second.
 final class GraphProgress: @unchecked Sendable {

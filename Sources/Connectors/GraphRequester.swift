@@ -3,7 +3,7 @@ import Foundation
 import Ingest
 import Logging
 import NIOCore
-import Store
+import Platform
 
 /// Sends Graph GET requests under the concurrency limits, with the token, retries and backoff.
 ///

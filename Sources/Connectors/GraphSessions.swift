@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import Store
+import Platform
 
 /// One token provider per tenant, kept across a run's steps until the registration changes.
 actor GraphSessions {

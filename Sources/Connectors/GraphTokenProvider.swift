@@ -3,7 +3,7 @@ import Foundation
 import Ingest
 import Logging
 import NIOCore
-import Store
+import Platform
 
 /// Application tokens for one tenant's app registration (OAuth 2.0 client-credentials flow).
 ///

@@ -1,4 +1,4 @@
-import Store
+import Platform
 
 /// Builds Graph URLs: RFC 3986 percent-encoding and OData string literals.
 enum GraphURL {

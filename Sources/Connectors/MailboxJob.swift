@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Platform
 
 /// Collects one mailbox's folders for a run and records how it went.
 struct MailboxJob: Sendable {

@@ -1,6 +1,6 @@
 import Engagement
 import Foundation
-import Store
+import Platform
 
 /// Commits fetched pages in groups: one import transaction for every page waiting, then their resume points.
 ///

@@ -1,6 +1,6 @@
 import Engagement
 import Foundation
-import Store
+import Platform
 
 /// A source a run collects activity from (Microsoft Graph, later others).
 ///
@@ -9,7 +9,7 @@ import Store
 /// continues where it stopped.
 public protocol ActivityCollector: Sendable {
     /// Whether this collector serves the environment (e.g. it has a Graph app registration).
-    func serves(_ environment: Store.Environment) async throws -> Bool
+    func serves(_ environment: ControlStore.Environment) async throws -> Bool
 
     /// Collects one kind of activity for the run's mailboxes; returns the figures for the progress pane.
     func collect(_ kind: CollectionKind, context: CollectionContext) async throws -> [String: Int]
@@ -23,7 +23,7 @@ public enum CollectionKind: String, Sendable {
 /// What a collector needs to know about the run.
 public struct CollectionContext: Sendable {
     public var run: RunRecord
-    public var environment: Store.Environment
+    public var environment: ControlStore.Environment
     public var mailboxes: [SelectedMailbox]
     public var scope: ActivityImporter.Scope
     public var importer: ActivityImporter
@@ -31,7 +31,7 @@ public struct CollectionContext: Sendable {
     public var progress: @Sendable (_ counts: [String: Int]) async -> Void
 
     public init(
-        run: RunRecord, environment: Store.Environment, mailboxes: [SelectedMailbox], scope: ActivityImporter.Scope,
+        run: RunRecord, environment: ControlStore.Environment, mailboxes: [SelectedMailbox], scope: ActivityImporter.Scope,
         importer: ActivityImporter, progress: @escaping @Sendable ([String: Int]) async -> Void
     ) {
         self.run = run

@@ -1,6 +1,6 @@
 import Connectors
 import Foundation
-import Store
+import Platform
 
 /// Microsoft Graph as a run's activity source (issue 8).
 ///

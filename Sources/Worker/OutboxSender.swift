@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Mail
 import ServiceLifecycle
-import Store
+import Platform
 
 /// Sends the outbox through the SMTP relay, retrying with backoff; a relay that is down loses nothing.
 public struct OutboxSender: Service {

@@ -2,7 +2,7 @@ import Engagement
 import Foundation
 import Logging
 import ServiceLifecycle
-import Store
+import Platform
 
 /// A worker bound to one region: it claims that region's runs and executes them.
 ///

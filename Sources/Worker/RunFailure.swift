@@ -1,6 +1,6 @@
 import Connectors
 import Postgres
-import Store
+import Platform
 
 /// Why a run step failed, and whether trying again could help.
 public struct RunFailure: Error, Sendable, CustomStringConvertible {
@@ -23,7 +23,7 @@ public struct RunFailure: Error, Sendable, CustomStringConvertible {
         switch error {
         case let failure as RunFailure:
             return failure.message
-        case let error as StoreError:
+        case let error as ServiceError:
             return error.message
         case let error as GraphError:
             return error.message

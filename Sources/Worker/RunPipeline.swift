@@ -2,7 +2,7 @@ import Engagement
 import Foundation
 import Logging
 import ServiceLifecycle
-import Store
+import Platform
 
 /// Executes one claimed run step by step, recording each step's state, counts and error.
 ///
@@ -60,7 +60,7 @@ struct RunPipeline: Sendable {
     }
 
     private func perform(
-        _ step: RunStep, run: RunRecord, environment: Store.Environment, mailboxes: inout [SelectedMailbox], noise: inout [String: Int]
+        _ step: RunStep, run: RunRecord, environment: ControlStore.Environment, mailboxes: inout [SelectedMailbox], noise: inout [String: Int]
     ) async throws -> (RunRecord.Step.State, [String: Int]) {
         switch step {
         case .resolveMailboxes:

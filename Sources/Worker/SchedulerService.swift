@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Store
+import Platform
 
 /// Ticks the enrichment scheduler inside `rapport serve`.
 public struct SchedulerService: Service {

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Postgres
-import Store
+import Platform
 
 /// `rapport bench api`: the results API and the customer card under load from wrk, while runs publish.
 struct BenchAPICommand: AsyncParsableCommand {
@@ -30,7 +30,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let folder = scratch.folder
         let logger = Logger(label: "bench", level: .error)
         let databases = try await scratch.migratedDatabases(logger: logger)
-        let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
+        let control = TenantStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 16, logger: logger)
         let platform = Platform(control: control, regions: regions, serviceSecret: [UInt8](repeating: 3, count: 32))
         let services = AppServices(platform: platform)

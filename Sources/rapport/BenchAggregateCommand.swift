@@ -3,7 +3,7 @@ import Engagement
 import Foundation
 import Generator
 import Postgres
-import Store
+import Platform
 
 /// `rapport bench aggregate`: EnrichmentAggregator (Year, Month, Week, score, publish) beside bare GROUP BY counts.
 struct AggregateBench: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engagement
 import Foundation
 import Generator
-import Store
+import Platform
 
 /// `rapport bench import`: ActivityImporter fed from an NDJSON file, beside psql `\copy` of as many rows.
 struct ImportBench: AsyncParsableCommand {

@@ -4,7 +4,7 @@ import Generator
 import Ingest
 import Logging
 import Postgres
-import Store
+import Platform
 
 #if canImport(Glibc)
 import Glibc

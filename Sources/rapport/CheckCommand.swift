@@ -1,7 +1,7 @@
 import AdminAPI
 import ArgumentParser
 import Foundation
-import Store
+import Platform
 
 /// `rapport check`: the prerequisite checklist; exit 0 when all pass, 1 when any fails, 2 on errors.
 struct CheckCommand: AsyncParsableCommand {
@@ -23,7 +23,7 @@ struct CheckCommand: AsyncParsableCommand {
             let caller: Caller
             if let presented {
                 caller = try await context.control.authenticate(presented)
-                guard caller.belongs(to: tenant.id) else { throw StoreError(.forbidden, "the key is not of tenant \(tenant.name)") }
+                guard caller.belongs(to: tenant.id) else { throw ServiceError(.forbidden, "the key is not of tenant \(tenant.name)") }
             } else {
                 // No key: stand in for whoever administers the environment.
                 let grants = try await context.control.roleAssignments(tenant: tenant.id)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engagement
 import Foundation
 import Postgres
-import Store
+import Platform
 
 /// `rapport db start|stop|status|url`: the self-started local PostgreSQL.
 struct DatabaseCommand: AsyncParsableCommand {

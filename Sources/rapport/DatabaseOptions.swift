@@ -2,7 +2,7 @@ import ArgumentParser
 import Engagement
 import Foundation
 import Postgres
-import Store
+import Platform
 
 /// Where the databases are: configured URLs, or the self-started local cluster.
 struct DatabaseOptions: ParsableArguments {

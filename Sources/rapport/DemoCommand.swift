@@ -8,7 +8,7 @@ import Foundation
 import Generator
 import Logging
 import ServiceLifecycle
-import Store
+import Platform
 import Worker
 
 /// `rapport demo`: the whole product on one machine, from an empty installation to the pages.

@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Generator
-import Store
+import Platform
 
 /// What `rapport demo` prints after the runs: each environment's run and enriched customers against
 /// the generator's expectation, the ten most engaged accounts, and the stale-accounts segment.

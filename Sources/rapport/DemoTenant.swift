@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Generator
-import Store
+import Platform
 
 /// The demo's tenant with every prerequisite met, found or created so that `rapport demo` can run again:
 /// owner and Office 365 administrator, licence, an environment per region with Dataverse attached,
@@ -15,7 +15,7 @@ struct DemoTenant {
     ]
 
     var tenant: Tenant
-    var environments: [Store.Environment]
+    var environments: [ControlStore.Environment]
     /// The owner, as its new key authenticates.
     var owner: Caller
     /// The owner's sign-in key, new on every demo run (the previous demo key is revoked).
@@ -63,9 +63,9 @@ struct DemoTenant {
             accounts: folder.appendingPathComponent("accounts.csv").path, contacts: folder.appendingPathComponent("contacts.csv").path,
             emailFields: [])
         let existing = try await control.environments(tenant: tenant.id)
-        var environments: [Store.Environment] = []
+        var environments: [ControlStore.Environment] = []
         for (index, entry) in Self.environments.enumerated() {
-            let environment: Store.Environment
+            let environment: ControlStore.Environment
             if let known = existing.first(where: { $0.name == entry.name }) {
                 environment = known
             } else {
@@ -99,7 +99,7 @@ struct DemoTenant {
 
     /// The principal with `email`, created when new, holding the tenant role `role`.
     private static func principal(
-        _ control: ControlStore, tenant: UUID, email: String, name: String, role: Role, by caller: Caller
+        _ control: TenantStore, tenant: UUID, email: String, name: String, role: Role, by caller: Caller
     ) async throws -> UUID {
         let known = try await control.principals(tenant: tenant).first { $0.email?.lowercased() == email }
         let id: UUID

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
-import Store
+import Platform
 
 /// `rapport directory import`: the tenant's users and groups from CSV files.
 struct DirectoryCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Engagement
 import Foundation
-import Store
+import Platform
 
 /// `rapport enrich`: aggregate, score and publish an environment's result now, in this process.
 struct EnrichCommand: AsyncParsableCommand {

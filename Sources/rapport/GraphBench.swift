@@ -5,7 +5,7 @@ import FakeGraph
 import Foundation
 import Logging
 import Postgres
-import Store
+import Platform
 import Worker
 
 /// `rapport bench graph`: a whole run through the Graph connector against the fake Graph server, on a throwaway cluster.
@@ -42,7 +42,7 @@ struct GraphBench: AsyncParsableCommand {
         try await server.start()
         printLine(String(format: "  fake tenant generated and rendered: %.1f s", (ContinuousClock.now - generated).seconds))
 
-        let control = ControlStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
+        let control = TenantStore(pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: 8), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: 8, logger: logger)
         var platform = Platform(control: control, regions: regions, serviceSecret: (0..<32).map { _ in UInt8.random(in: 0...255) })
         platform.graph = GraphSettings(loginURL: server.loginURL, apiURL: server.apiURL, maximumConcurrency: concurrency, pageSize: pageSize)

@@ -1,13 +1,13 @@
 import Engagement
 import FakeGraph
 import Foundation
-import Store
+import Platform
 
 /// Prepares a tenant for the Graph benchmark directly through the stores: licence, Dataverse,
 /// customer data, directory, app registration, enrichments and consent.
 struct GraphBenchSetup {
     var tenantID: UUID
-    var environments: [Store.Environment]
+    var environments: [ControlStore.Environment]
     /// The owner, also the Office 365 administrator.
     var caller: Caller
 
@@ -34,7 +34,7 @@ struct GraphBenchSetup {
             tenant: tenant.id,
             .init(entraTenantID: store.credentials.tenantID, clientID: store.credentials.clientID, clientSecret: store.credentials.clientSecret),
             by: caller, control: control)
-        var environments: [Store.Environment] = []
+        var environments: [ControlStore.Environment] = []
         for index in 0..<count {
             let environment = try await control.createEnvironment(
                 tenant: tenant.id, name: "Graph \(index + 1)", region: .eu, profileType: .businessAccounts, by: caller)

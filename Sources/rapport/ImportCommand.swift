@@ -2,7 +2,7 @@ import ArgumentParser
 import Engagement
 import Foundation
 import Ingest
-import Store
+import Platform
 import Synchronization
 
 /// `rapport import`: customer data from CRM CSV exports and activity from mail, calendar, Graph and NDJSON files.
@@ -45,7 +45,7 @@ struct ImportCommand: AsyncParsableCommand {
                     try await consume(record)
                 }
                 if let first = problems.withLock({ $0.first }) {
-                    throw StoreError(.invalid, "\(first)", field: first.file)
+                    throw ServiceError(.invalid, "\(first)", field: first.file)
                 }
             }
             if json {

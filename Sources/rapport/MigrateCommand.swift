@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Postgres
-import Store
+import Platform
 
 /// `rapport migrate`: applies `sql/control` and `sql/region` everywhere.
 struct MigrateCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Engagement
 import Foundation
-import Store
+import Platform
 
 /// `rapport tenant create|list|bootstrap`.
 struct TenantCommand: AsyncParsableCommand {

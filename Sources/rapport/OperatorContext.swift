@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import Logging
 import Postgres
-import Store
+import Platform
 
 /// What the operator commands share: settings, stores, and the local operator they act as.
 struct OperatorContext {
     let runtime: ServiceRuntime
     let caller: Caller
 
-    var control: ControlStore { runtime.services.control }
+    var control: TenantStore { runtime.services.control }
 
     /// Connects to the configured (or local) databases; the schema must be migrated.
     static func open() async throws -> OperatorContext {
@@ -44,7 +44,7 @@ struct OperatorContext {
 
     static func describe(_ error: Error) -> String {
         switch error {
-        case let error as StoreError:
+        case let error as ServiceError:
             return error.field.map { "\($0): \(error.message)" } ?? error.message
         case let error as PostgresError where error.sqlState == "42P01":
             return "the database schema is missing; run `rapport migrate` first"

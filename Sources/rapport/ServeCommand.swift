@@ -7,7 +7,7 @@ import Logging
 import Mail
 import Postgres
 import ServiceLifecycle
-import Store
+import Platform
 import Worker
 
 /// `rapport serve`: the admin API (and, later, the pages and the scheduler).
@@ -71,7 +71,7 @@ struct ServiceRuntime: Sendable {
         // Metrics first: the pools create their gauges and counters when they are made.
         _ = AdminApplication.metricsRegistry
         let databases = try await settings.resolveDatabases()
-        let control = ControlStore(
+        let control = TenantStore(
             pool: PostgresPool(.init(connectionString: databases.control, maximumConnections: settings.poolSize, name: "control"), logger: logger))
         let regions = RegionDatabases(databases, maximumConnections: settings.poolSize, logger: logger)
         var platform = Platform(

@@ -4,7 +4,7 @@ import Engagement
 import Foundation
 import Logging
 import Postgres
-import Store
+import Platform
 
 /// Rapport's configuration, read through swift-configuration.
 ///

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engagement
 import Foundation
 import Postgres
-import Store
+import Platform
 
 /// `rapport status`: every database, whether it answers, and its schema version.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Postgres
-import Store
+import Platform
 
 /// A benchmark's own PostgreSQL cluster (fsync off) in a temporary folder that also holds its scratch files.
 ///

@@ -4,7 +4,7 @@ import Engagement
 import Foundation
 import Logging
 import ServiceLifecycle
-import Store
+import Platform
 import Worker
 
 /// `rapport worker --region uk|eu|na`: a region-bound worker.

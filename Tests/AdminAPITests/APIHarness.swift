@@ -6,7 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 
@@ -29,7 +29,7 @@ struct APIHarness {
         let databases = DatabaseSet(control: control, regions: regions)
         _ = try await SchemaMigrations(sqlFolder: sqlFolder).migrateAll(databases)
         let clock = TestClock(Date(timeIntervalSince1970: 1_780_000_000))
-        let store = ControlStore(pool: PostgresPool(.init(connectionString: control, maximumConnections: 4)), now: { clock.now })
+        let store = TenantStore(pool: PostgresPool(.init(connectionString: control, maximumConnections: 4)), now: { clock.now })
         let services = AppServices(
             control: store, regions: RegionDatabases(databases, maximumConnections: 4), serviceSecret: secret,
             maximumBodyBytes: 64 * 1024, now: { clock.now })

@@ -3,7 +3,7 @@ import Engagement
 import Foundation
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 import Worker

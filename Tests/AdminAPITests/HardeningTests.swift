@@ -6,7 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 import Worker

@@ -3,7 +3,7 @@ import Engagement
 import Foundation
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import Testing
 
 /// A tenant ready for an enrichment: licence, Dataverse, customer data, directory and an Office 365 administrator.

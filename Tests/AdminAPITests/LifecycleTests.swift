@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Mail
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 import Worker

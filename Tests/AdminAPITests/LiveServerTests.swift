@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 
@@ -157,7 +157,7 @@ struct TenantShareTests {
         }
         while share.inUse(busy) < 2 { try await Task.sleep(for: .milliseconds(5)) }
         let started = ContinuousClock.now
-        await #expect(throws: StoreError.self) { try await share.withShare(busy) {} }
+        await #expect(throws: ServiceError.self) { try await share.withShare(busy) {} }
         #expect(ContinuousClock.now - started >= .milliseconds(250))
         let quick = ContinuousClock.now
         try await share.withShare(other) {}

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import Testing
 
 @Suite("OpenAPI, health, metrics, regions and row-level security")

@@ -2,7 +2,7 @@ import AdminAPI
 import Engagement
 import Foundation
 import HummingbirdTesting
-import Store
+import Platform
 import Testing
 
 @Suite("Run queue")

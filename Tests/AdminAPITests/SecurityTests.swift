@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import Testing
 
 @Suite("Authentication, tenant isolation and bad input")

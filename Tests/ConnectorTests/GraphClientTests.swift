@@ -5,7 +5,7 @@ import FakeGraph
 import Foundation
 import Ingest
 import Logging
-import Store
+import Platform
 import Testing
 
 /// The production client (token provider, requester, resolver) against the live fake server.

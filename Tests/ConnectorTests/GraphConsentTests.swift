@@ -4,7 +4,7 @@ import FakeGraph
 import Foundation
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import Testing
 
 @Suite("Graph app registration, admin consent and sign-in failures")
@@ -54,7 +54,7 @@ struct GraphConsentTests {
             #expect(try await harness.platform.graphRegistrations.credentials(tenant: fixture.tenantID)?.clientSecret == GraphHarness.clientSecret)
             var otherKey = harness.platform
             otherKey.graph.secretKey = [UInt8](repeating: 1, count: 32)
-            await #expect(throws: StoreError.self) { _ = try await otherKey.graphRegistrations.credentials(tenant: fixture.tenantID) }
+            await #expect(throws: ServiceError.self) { _ = try await otherKey.graphRegistrations.credentials(tenant: fixture.tenantID) }
             let audit = try await client.call(.get, "\(fixture.uri)/audit?limit=500", key: fixture.ownerKey)
             #expect(audit.text.contains("graph.registration.save"))
             #expect(!audit.text.contains(GraphHarness.clientSecret))

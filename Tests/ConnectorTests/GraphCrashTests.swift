@@ -3,7 +3,7 @@ import FakeGraph
 import Foundation
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 import Worker

@@ -8,7 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Postgres
-import Store
+import Platform
 import TestSupport
 import Testing
 import Worker
@@ -44,7 +44,7 @@ struct GraphHarness {
             tenant: generated, credentials: .init(tenantID: generated.entraTenantID, clientID: clientID, clientSecret: clientSecret))
         let server = FakeGraphServer(store: store)
         try await server.start()
-        let controlStore = ControlStore(pool: PostgresPool(.init(connectionString: control, maximumConnections: 6)))
+        let controlStore = TenantStore(pool: PostgresPool(.init(connectionString: control, maximumConnections: 6)))
         var platform = Platform(
             control: controlStore, regions: RegionDatabases(databases, maximumConnections: 6), serviceSecret: secret,
             publicBaseURL: "https://rapport.test")

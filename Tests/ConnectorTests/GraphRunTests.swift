@@ -5,7 +5,7 @@ import FakeGraph
 import Foundation
 import HummingbirdTesting
 import Postgres
-import Store
+import Platform
 import Testing
 import Worker
 

@@ -1,7 +1,7 @@
 import FakeGraph
 import Foundation
 import HummingbirdTesting
-import Store
+import Platform
 import Testing
 
 /// A tenant set up through the API for Graph: licence, two uk environments with customer data

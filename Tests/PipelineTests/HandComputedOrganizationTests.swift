@@ -2,7 +2,7 @@ import Engagement
 import Foundation
 import Ingest
 import Postgres
-import Store
+import Platform
 import Testing
 
 /// A small organization whose every figure is worked out by hand below.

@@ -2,7 +2,7 @@ import Engagement
 import Foundation
 import Ingest
 import Postgres
-import Store
+import Platform
 import TestSupport
 
 /// A migrated region database and the stores of one environment on it.

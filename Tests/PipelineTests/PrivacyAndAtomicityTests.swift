@@ -2,7 +2,7 @@ import Engagement
 import Foundation
 import Ingest
 import Postgres
-import Store
+import Platform
 import Testing
 
 @Suite("Privacy, failed imports and publish atomicity")
@@ -158,7 +158,7 @@ struct PrivacyAndAtomicityTests {
             try await connection.query("SELECT count(*) FROM account_engagement WHERE run_id = \(failing.runID)")[0].decode(Int.self, at: 0)
         }
         #expect(failedRows == 0)
-        await #expect(throws: StoreError.self) {
+        await #expect(throws: ServiceError.self) {
             try await harness.aggregator.publish(tenant: harness.tenantID, environment: harness.environment, runID: failing.runID, at: Date())
         }
         await harness.shutdown()

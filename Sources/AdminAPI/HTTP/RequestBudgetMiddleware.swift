@@ -1,6 +1,6 @@
 import Hummingbird
 import Postgres
-import Store
+import Platform
 
 /// Gives each request's database work its statement timeout and its connection's abandonment signal.
 ///

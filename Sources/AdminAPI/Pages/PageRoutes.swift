@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Store
+import Platform
 
 /// The web pages: sign-in, environments, overview, configuration, results, customer card, runs, segments, measures.
 ///
@@ -60,7 +60,7 @@ struct PageRoutes {
         let caller: Caller
         do {
             caller = try await platform.control.sessionCaller(session: id)
-        } catch let error as StoreError where error.code == .unauthenticated {
+        } catch let error as ServiceError where error.code == .unauthenticated {
             return nil
         }
         return Session(id: id, caller: caller, cookie: cookie, csrf: PageSession.csrfToken(for: cookie, secret: secret))
@@ -97,7 +97,7 @@ struct PageRoutes {
         return session
     }
 
-    func chrome(_ session: Session, environment: Store.Environment? = nil, notice: String? = nil, error: String? = nil, refresh: Int? = nil) -> [String: Any] {
+    func chrome(_ session: Session, environment: ControlStore.Environment? = nil, notice: String? = nil, error: String? = nil, refresh: Int? = nil) -> [String: Any] {
         var chrome: [String: Any] = ["signedIn": true, "csrf": session.csrf]
         if let environment { chrome["environment"] = ["id": environment.id.uuidString.lowercased(), "name": environment.name] }
         if let notice { chrome["notice"] = notice }
@@ -107,13 +107,13 @@ struct PageRoutes {
     }
 
     /// The environment of the path, visible to the session's caller; nil is "not found".
-    func environment(_ context: AppRequestContext, _ session: Session) async throws -> Store.Environment? {
+    func environment(_ context: AppRequestContext, _ session: Session) async throws -> ControlStore.Environment? {
         guard let tenant = session.caller.tenantID, let text = context.parameters.get("environment"), let id = UUID(uuidString: text),
             session.caller.canSee(environment: id)
         else { return nil }
         do {
             return try await platform.control.environment(tenant: tenant, id: id)
-        } catch let error as StoreError where error.code == .notFound {
+        } catch let error as ServiceError where error.code == .notFound {
             return nil
         }
     }
@@ -167,9 +167,9 @@ struct PageRoutes {
         let key = fields["key"]?.first?.trimmingCharacters(in: .whitespaces) ?? ""
         let opened: (id: UUID, expiresAt: Date)
         do {
-            guard let parsed = APIKey(parsing: key), parsed.kind == .tenant else { throw StoreError(.unauthenticated, "not a tenant key") }
+            guard let parsed = APIKey(parsing: key), parsed.kind == .tenant else { throw ServiceError(.unauthenticated, "not a tenant key") }
             opened = try await platform.control.openSession(key: key, lifetime: PageSession.lifetime)
-        } catch let error as StoreError where error.code == .unauthenticated {
+        } catch let error as ServiceError where error.code == .unauthenticated {
             return renderer.page(
                 "signin", title: "Sign in", data: ["csrf": PageSession.csrfToken(for: nonce, secret: secret)],
                 chrome: ["error": "That key is not valid."], status: .unauthorized)
@@ -235,7 +235,7 @@ struct PageRoutes {
         do {
             let run = try await platform.runNow(tenant: environment.tenantID, environment: environment.id, by: session.caller)
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())/runs/\(run.id.uuidString.lowercased())")
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())?notice=\(Self.query(error.message))")
         }
     }
@@ -248,7 +248,7 @@ struct PageRoutes {
     }
 
     func renderConfigure(
-        _ session: Session, _ environment: Store.Environment, configuration: EnrichmentConfiguration?, mailboxes: Int,
+        _ session: Session, _ environment: ControlStore.Environment, configuration: EnrichmentConfiguration?, mailboxes: Int,
         rejection: ConfigurationRejection?, error: String? = nil
     ) -> Response {
         let schedule = configuration?.schedule ?? .weekly
@@ -289,7 +289,7 @@ struct PageRoutes {
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())?notice=\(Self.query(notice))")
         } catch let rejection as ConfigurationRejection {
             return renderConfigure(session, environment, configuration: configuration, mailboxes: stored?.mailboxCount ?? 0, rejection: rejection)
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return renderConfigure(session, environment, configuration: configuration, mailboxes: stored?.mailboxCount ?? 0, rejection: nil, error: error.field.map { "\($0): \(error.message)" } ?? error.message)
         }
     }
@@ -406,7 +406,7 @@ struct PageRoutes {
         return try await renderSegments(session, environment, draft: nil, error: nil)
     }
 
-    func renderSegments(_ session: Session, _ environment: Store.Environment, draft: (String, String)?, error: String?) async throws -> Response {
+    func renderSegments(_ session: Session, _ environment: ControlStore.Environment, draft: (String, String)?, error: String?) async throws -> Response {
         let list = try await platform.segments(for: environment).segments(tenant: environment.tenantID, environment: environment.id)
         let environmentID = environment.id.uuidString.lowercased()
         return renderer.page(
@@ -431,7 +431,7 @@ struct PageRoutes {
             let segment = try await platform.segments(for: environment).create(
                 tenant: environment.tenantID, environment: environment.id, name: name, expression: expression, at: platform.now())
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())/segments/\(segment.id.uuidString.lowercased())")
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return try await renderSegments(session, environment, draft: (name, expression), error: error.message)
         }
     }
@@ -468,7 +468,7 @@ struct PageRoutes {
         return try await renderMeasures(session, environment, error: nil)
     }
 
-    func renderMeasures(_ session: Session, _ environment: Store.Environment, error: String?) async throws -> Response {
+    func renderMeasures(_ session: Session, _ environment: ControlStore.Environment, error: String?) async throws -> Response {
         let store = try platform.segments(for: environment)
         let segments = try await store.segments(tenant: environment.tenantID, environment: environment.id)
         var measures: [[String: Any]] = []
@@ -505,7 +505,7 @@ struct PageRoutes {
                 function: Measure.Function(rawValue: fields["function"]?.first ?? "") ?? .count, column: fields["column"]?.first ?? "",
                 segment: (fields["segment_id"]?.first).flatMap(UUID.init(uuidString:)), at: platform.now())
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())/measures")
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return try await renderMeasures(session, environment, error: error.message)
         }
     }

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Store
+import Platform
 
 /// The pages' sign-in session: a signed cookie naming a session the server keeps.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// The page a consent email links to: the tenant administrator grants or refuses there, once.
 struct ConsentPageRoutes {
@@ -30,7 +30,7 @@ struct ConsentPageRoutes {
                       <button name="decision" value="refuse">Refuse</button></p>
                     </form>
                     """)
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return html(title: "Consent link", body: "<h1>Consent link</h1><p>\(escape(error.message))</p>", status: Self.status(error))
         }
     }
@@ -50,12 +50,12 @@ struct ConsentPageRoutes {
                 ? "Consent is granted. The first collection runs in about \(Int(services.platform.firstRunDelay / 3600)) hours."
                 : "Consent is refused; nothing will be collected."
             return html(title: "Consent recorded", body: "<h1>Thank you</h1><p>\(escape(text))</p>")
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return html(title: "Consent link", body: "<h1>Consent link</h1><p>\(escape(error.message))</p>", status: Self.status(error))
         }
     }
 
-    static func status(_ error: StoreError) -> HTTPResponse.Status {
+    static func status(_ error: ServiceError) -> HTTPResponse.Status {
         switch error.code {
         case .notFound: .notFound
         case .conflict: .gone

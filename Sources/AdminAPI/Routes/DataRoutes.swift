@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import NIOCore
-import Store
+import Platform
 
 /// Pushing customer data and activity into an environment.
 struct DataRoutes {
@@ -143,11 +143,11 @@ struct DataRoutes {
         }
     }
 
-    static func storeError(_ error: IngestError) -> StoreError {
+    static func storeError(_ error: IngestError) -> ServiceError {
         var place: [String] = []
         if let line = error.line { place.append("row \(line)") }
         if let field = error.field { place.append("column \(field)") }
-        return StoreError(.invalid, (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + error.message, field: error.field ?? "body")
+        return ServiceError(.invalid, (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + error.message, field: error.field ?? "body")
     }
 }
 

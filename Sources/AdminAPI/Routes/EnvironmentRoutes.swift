@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// Environments, their Dataverse attachment and their prerequisite checklist.
 struct EnvironmentRoutes {
@@ -23,7 +23,7 @@ struct EnvironmentRoutes {
         let (tenant, caller) = try context.tenantCaller()
         let environment = try await services.control.environment(tenant: tenant, id: try context.id("environment", "environment"))
         guard caller.canSee(environment: environment.id) else {
-            throw StoreError(.forbidden, "this needs a role on the environment")
+            throw ServiceError(.forbidden, "this needs a role on the environment")
         }
         return (environment, caller)
     }
@@ -55,7 +55,7 @@ struct EnvironmentRoutes {
         try caller.require(.admin, on: environment.id)
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "region"])
         if body.has("region"), try body.string("region") != environment.region.rawValue {
-            throw StoreError(.invalid, "the region of an environment cannot change", field: "region")
+            throw ServiceError(.invalid, "the region of an environment cannot change", field: "region")
         }
         let renamed = try await services.control.renameEnvironment(
             tenant: environment.tenantID, id: environment.id, name: try body.string("name"), by: caller)

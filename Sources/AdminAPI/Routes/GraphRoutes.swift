@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// Microsoft Graph (issue 8): the tenant's app registration, the admin-consent URL and its callback,
 /// and each mailbox's outcome in a run.
@@ -51,10 +51,10 @@ struct GraphRoutes {
     @Sendable func registration(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, caller) = try context.tenantCaller()
         guard caller.isOwner || caller.hasTenantRole(.o365Admin) else {
-            throw StoreError(.forbidden, "this needs the tenant's owner or o365_admin role")
+            throw ServiceError(.forbidden, "this needs the tenant's owner or o365_admin role")
         }
         guard let registration = try await platform.graphRegistrations.registration(tenant: tenant) else {
-            throw StoreError.notFound("graph registration")
+            throw ServiceError.notFound("graph registration")
         }
         return try json(view(registration))
     }
@@ -105,7 +105,7 @@ struct GraphRoutes {
                     title: "Consent refused",
                     body: "<h1>Consent refused</h1><p>\(escape(name)) did not grant consent; nothing will be collected.</p><p>Microsoft said: \(escape(reason))</p>")
             }
-        } catch let error as StoreError {
+        } catch let error as ServiceError {
             return html(title: "Admin consent", body: "<h1>Admin consent</h1><p>\(escape(error.message))</p>", status: ConsentPageRoutes.status(error))
         }
     }
@@ -114,7 +114,7 @@ struct GraphRoutes {
     @Sendable func mailboxes(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         guard let run = try await platform.runs.run(tenant: environment.tenantID, id: try context.id("run", "run")), run.environmentID == environment.id else {
-            throw StoreError.notFound("run")
+            throw ServiceError.notFound("run")
         }
         return try json(["mailboxes": try await platform.graphRunMailboxes.entries(tenant: environment.tenantID, run: run.id)])
     }

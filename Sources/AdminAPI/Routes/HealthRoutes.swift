@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import Postgres
 import Prometheus
-import Store
+import Platform
 
 /// Liveness, readiness (every database answers), Prometheus metrics and the OpenAPI document.
 struct HealthRoutes {

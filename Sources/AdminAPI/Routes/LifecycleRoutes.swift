@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// The enrichment lifecycle: directory, configuration, consent, runs and their progress, the outbox.
 struct LifecycleRoutes {
@@ -90,7 +90,7 @@ struct LifecycleRoutes {
             request, limit: services.maximumBodyBytes,
             allowed: ["name", "addresses", "groups", "agreed", "dataset", "email_field", "schedule", "weights", "rules"])
         guard let agreed = body.object["agreed"]?.boolValue else {
-            throw StoreError(.invalid, "must be true or false", field: "agreed")
+            throw ServiceError(.invalid, "must be true or false", field: "agreed")
         }
         var configuration = EnrichmentConfiguration(
             name: try body.string("name"), addresses: body.has("addresses") ? try body.stringArray("addresses") : [],
@@ -145,7 +145,7 @@ struct LifecycleRoutes {
         let (tenant, caller) = try context.tenantCaller()
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["decision", "reason"])
         let decision = try body.string("decision")
-        guard decision == "grant" || decision == "refuse" else { throw StoreError(.invalid, "must be grant or refuse", field: "decision") }
+        guard decision == "grant" || decision == "refuse" else { throw ServiceError(.invalid, "must be grant or refuse", field: "decision") }
         try await platform.consent.decide(
             tenant: tenant, grant: decision == "grant", reason: try body.optionalString("reason"), by: caller,
             control: platform.control, at: platform.now())
@@ -175,7 +175,7 @@ struct LifecycleRoutes {
         let (environment, _) = try await environments.environment(context)
         guard let run = try await platform.runs.run(tenant: environment.tenantID, id: try context.id("run", "run")),
             run.environmentID == environment.id
-        else { throw StoreError.notFound("run") }
+        else { throw ServiceError.notFound("run") }
         return try json(run)
     }
 

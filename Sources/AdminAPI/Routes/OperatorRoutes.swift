@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// Platform operator routes: create and list tenants, bootstrap a tenant's owner.
 struct OperatorRoutes {

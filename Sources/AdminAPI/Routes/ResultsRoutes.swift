@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import Store
+import Platform
 
 /// The enrichment's results: summary, history, the enriched rows, exports and the customer card.
 ///
@@ -21,7 +21,7 @@ struct ResultsRoutes {
     @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         guard let summary = try await services.results(for: environment).summary(tenant: environment.tenantID, environment: environment.id) else {
-            throw StoreError(.notFound, "no result has been published yet")
+            throw ServiceError(.notFound, "no result has been published yet")
         }
         return try json(summary)
     }
@@ -37,7 +37,7 @@ struct ResultsRoutes {
         let (environment, _) = try await environments.environment(context)
         let query = try Self.query(request)
         guard let page = try await services.results(for: environment).rows(tenant: environment.tenantID, environment: environment.id, query) else {
-            throw StoreError(.notFound, "no result has been published yet")
+            throw ServiceError(.notFound, "no result has been published yet")
         }
         return try json(RowsPage(runID: page.runID, total: page.total, limit: query.limit, offset: query.offset, rows: page.rows), encoder: .columns)
     }
@@ -46,11 +46,11 @@ struct ResultsRoutes {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         let format = request.uri.queryParameters.get("format") ?? "csv"
-        guard format == "csv" || format == "ndjson" else { throw StoreError(.invalid, "must be csv or ndjson", field: "format") }
+        guard format == "csv" || format == "ndjson" else { throw ServiceError(.invalid, "must be csv or ndjson", field: "format") }
         let level = try Self.level(request)
         let store = try services.results(for: environment)
         guard try await store.summary(tenant: environment.tenantID, environment: environment.id) != nil else {
-            throw StoreError(.notFound, "no result has been published yet")
+            throw ServiceError(.notFound, "no result has been published yet")
         }
         let body = ResponseBody { writer in
             var buffer = ByteBuffer()
@@ -82,16 +82,16 @@ struct ResultsRoutes {
 
     @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
-        guard let account = context.parameters.get("account") else { throw StoreError.notFound("account") }
+        guard let account = context.parameters.get("account") else { throw ServiceError.notFound("account") }
         guard let card = try await services.results(for: environment).customerCard(
             tenant: environment.tenantID, environment: environment.id, accountID: account)
-        else { throw StoreError.notFound("account in the current result") }
+        else { throw ServiceError.notFound("account in the current result") }
         return try json(card, encoder: .columns)
     }
 
     static func level(_ request: Request) throws -> String? {
         guard let level = request.uri.queryParameters.get("level") else { return nil }
-        guard ["Year", "Month", "Week"].contains(level) else { throw StoreError(.invalid, "must be Year, Month or Week", field: "level") }
+        guard ["Year", "Month", "Week"].contains(level) else { throw ServiceError(.invalid, "must be Year, Month or Week", field: "level") }
         return level
     }
 
@@ -106,24 +106,24 @@ struct ResultsRoutes {
         query.accountID = parameters.get("account")
         if let sort = parameters.get("sort") {
             guard let column = EnrichedRow.CodingKeys(rawValue: sort) else {
-                throw StoreError(.invalid, "must be one of the column names, such as EngagementScore", field: "sort")
+                throw ServiceError(.invalid, "must be one of the column names, such as EngagementScore", field: "sort")
             }
             query.sort = column
         }
         if let order = parameters.get("order") {
-            guard order == "asc" || order == "desc" else { throw StoreError(.invalid, "must be asc or desc", field: "order") }
+            guard order == "asc" || order == "desc" else { throw ServiceError(.invalid, "must be asc or desc", field: "order") }
             query.descending = order == "desc"
         }
         if let limit = parameters.get("limit") {
-            guard let value = Int(limit), (1...1000).contains(value) else { throw StoreError(.invalid, "must be 1 to 1000", field: "limit") }
+            guard let value = Int(limit), (1...1000).contains(value) else { throw ServiceError(.invalid, "must be 1 to 1000", field: "limit") }
             query.limit = value
         }
         if let offset = parameters.get("offset") {
-            guard let value = Int(offset), value >= 0 else { throw StoreError(.invalid, "must be 0 or more", field: "offset") }
+            guard let value = Int(offset), value >= 0 else { throw ServiceError(.invalid, "must be 0 or more", field: "offset") }
             query.offset = value
         }
         if let run = parameters.get("run") {
-            guard let id = UUID(uuidString: run) else { throw StoreError(.invalid, "must be a run id", field: "run") }
+            guard let id = UUID(uuidString: run) else { throw ServiceError(.invalid, "must be a run id", field: "run") }
             query.runID = id
         }
         return query

@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 extension AppRequestContext {
     /// The `{name}` path parameter as a UUID; anything else is "not found", like an unknown id.
     func id(_ name: String, _ what: String) throws -> UUID {
         guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
-            throw StoreError.notFound(what)
+            throw ServiceError.notFound(what)
         }
         return id
     }
@@ -15,23 +15,23 @@ extension AppRequestContext {
     func tenantCaller() throws -> (tenant: UUID, caller: Caller) {
         let tenant = try id("tenant", "tenant")
         let caller = try requireCaller()
-        guard caller.belongs(to: tenant) else { throw StoreError.notFound("tenant") }
+        guard caller.belongs(to: tenant) else { throw ServiceError.notFound("tenant") }
         return (tenant, caller)
     }
 }
 
 extension Caller {
     func requireOwner() throws {
-        guard isOwner else { throw StoreError(.forbidden, "this needs the tenant's owner role") }
+        guard isOwner else { throw ServiceError(.forbidden, "this needs the tenant's owner role") }
     }
 
     func requireOperator() throws {
-        guard operatorID != nil else { throw StoreError(.forbidden, "this needs a platform operator key") }
+        guard operatorID != nil else { throw ServiceError(.forbidden, "this needs a platform operator key") }
     }
 
     func require(_ role: Role, on environment: UUID) throws {
         guard has(role, on: environment) else {
-            throw StoreError(.forbidden, "this needs the \(role.rawValue) role on the environment")
+            throw ServiceError(.forbidden, "this needs the \(role.rawValue) role on the environment")
         }
     }
 }

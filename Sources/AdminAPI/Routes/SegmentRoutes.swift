@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// Segments and measures on the enriched data.
 struct SegmentRoutes {
@@ -45,7 +45,7 @@ struct SegmentRoutes {
         let store = try services.platform.segments(for: environment)
         let id = try context.id("segment", "segment")
         guard let segment = try await store.segments(tenant: environment.tenantID, environment: environment.id).first(where: { $0.id == id }) else {
-            throw StoreError.notFound("segment")
+            throw ServiceError.notFound("segment")
         }
         return try json(SegmentView(segment: segment, evaluations: try await store.evaluations(tenant: environment.tenantID, environment: environment.id, segment: id)))
     }
@@ -103,11 +103,11 @@ struct SegmentRoutes {
         var limit = 50
         var offset = 0
         if let text = parameters.get("limit") {
-            guard let value = Int(text), (1...1000).contains(value) else { throw StoreError(.invalid, "must be 1 to 1000", field: "limit") }
+            guard let value = Int(text), (1...1000).contains(value) else { throw ServiceError(.invalid, "must be 1 to 1000", field: "limit") }
             limit = value
         }
         if let text = parameters.get("offset") {
-            guard let value = Int(text), value >= 0 else { throw StoreError(.invalid, "must be 0 or more", field: "offset") }
+            guard let value = Int(text), value >= 0 else { throw ServiceError(.invalid, "must be 0 or more", field: "offset") }
             offset = value
         }
         return (limit, offset)

@@ -1,7 +1,7 @@
 import Engagement
 import Foundation
 import Hummingbird
-import Store
+import Platform
 
 /// The tenant itself, its licence, principals, roles, keys and audit log.
 struct TenantRoutes {
@@ -30,7 +30,7 @@ struct TenantRoutes {
     @Sendable func licence(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, _) = try context.tenantCaller()
         guard let licence = try await services.control.licence(tenant: tenant) else {
-            throw StoreError.notFound("licence")
+            throw ServiceError.notFound("licence")
         }
         return try json(LicenceView(licence, at: services.now()))
     }
@@ -111,11 +111,11 @@ struct TenantRoutes {
         let (tenant, caller) = try context.tenantCaller()
         try caller.requireOwner()
         let after = try request.uri.queryParameters.get("after").map { text -> Int in
-            guard let value = Int(text), value >= 0 else { throw StoreError(.invalid, "must be a non-negative event id", field: "after") }
+            guard let value = Int(text), value >= 0 else { throw ServiceError(.invalid, "must be a non-negative event id", field: "after") }
             return value
         } ?? 0
         let limit = try request.uri.queryParameters.get("limit").map { text -> Int in
-            guard let value = Int(text), (1...500).contains(value) else { throw StoreError(.invalid, "must be 1 to 500", field: "limit") }
+            guard let value = Int(text), (1...500).contains(value) else { throw ServiceError(.invalid, "must be 1 to 500", field: "limit") }
             return value
         } ?? 100
         let events = try await services.control.auditEvents(tenant: tenant, after: after, limit: limit)

@@ -61,4 +61,16 @@ public struct ConfigurationRejection: Error, Sendable, Codable, Equatable {
     public var foreignAddresses: [String]
     /// Prerequisite checks that failed, by id.
     public var failedChecks: [String]
+
+    public init(
+        message: String, resolvedCount: Int, unknownGroups: [String], invalidAddresses: [String], foreignAddresses: [String],
+        failedChecks: [String]
+    ) {
+        self.message = message
+        self.resolvedCount = resolvedCount
+        self.unknownGroups = unknownGroups
+        self.invalidAddresses = invalidAddresses
+        self.foreignAddresses = foreignAddresses
+        self.failedChecks = failedChecks
+    }
 }

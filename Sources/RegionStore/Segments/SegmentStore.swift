@@ -41,7 +41,7 @@ public struct SegmentStore: Sendable {
         do {
             parsed = try SegmentExpression.parse(expression)
         } catch {
-            throw StoreError(.invalid, "\(error)", field: "expression")
+            throw ServiceError(.invalid, "\(error)", field: "expression")
         }
         let id = UUID()
         try await database.withTenant(tenant) { connection in
@@ -52,19 +52,19 @@ public struct SegmentStore: Sendable {
                     VALUES (\(tenant), \(environment), \(id), \(name), \(expression), \(moment))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "a segment named \"\(name)\" exists", field: "name")
+                throw ServiceError(.conflict, "a segment named \"\(name)\" exists", field: "name")
             }
             let run = try await currentRun(connection, environment: environment)
             let size: Int
             do {
                 size = try await self.size(connection, parsed, environment: environment, run: run, at: moment)
             } catch let error as PostgresError where error.isDataOrLimitError {
-                throw StoreError(.invalid, "the expression cannot be evaluated on the results (SQLSTATE \(error.sqlState ?? "?"))", field: "expression")
+                throw ServiceError(.invalid, "the expression cannot be evaluated on the results (SQLSTATE \(error.sqlState ?? "?"))", field: "expression")
             }
             if let run { try await record(connection, tenant: tenant, environment: environment, segment: id, run: run, size: size, at: moment) }
         }
         guard let segment = try await segments(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
-            throw StoreError.notFound("segment")
+            throw ServiceError.notFound("segment")
         }
         return segment
     }
@@ -73,7 +73,7 @@ public struct SegmentStore: Sendable {
         let deleted = try await database.withTenant(tenant) { connection in
             try await connection.execute("DELETE FROM segment WHERE environment_id = \(environment) AND segment_id = \(id)")
         }
-        guard deleted == 1 else { throw StoreError.notFound("segment") }
+        guard deleted == 1 else { throw ServiceError.notFound("segment") }
     }
 
     public func segments(tenant: UUID, environment: UUID) async throws -> [Segment] {
@@ -160,7 +160,7 @@ public struct SegmentStore: Sendable {
             let text = try await connection.query(
                 "SELECT expression FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)"
             ).first(decoding: String.self)
-            guard let text else { throw StoreError.notFound("segment") }
+            guard let text else { throw ServiceError.notFound("segment") }
             let expression = try Self.stored(text)
             let run = try await currentRun(connection, environment: environment)
             let condition = SegmentCompiler.condition(expression, today: moment)
@@ -187,16 +187,16 @@ public struct SegmentStore: Sendable {
     ) async throws -> Measure {
         let name = try Validation.name(name, field: "name")
         guard let parsed = SegmentColumn.named(column) else {
-            throw StoreError(.invalid, "unknown column; use one of \(SegmentColumn.allCases.map(\.rawValue).joined(separator: ", "))", field: "column")
+            throw ServiceError(.invalid, "unknown column; use one of \(SegmentColumn.allCases.map(\.rawValue).joined(separator: ", "))", field: "column")
         }
         guard function == .count || parsed.kind == .number else {
-            throw StoreError(.invalid, "\(function.rawValue) needs a numeric column", field: "column")
+            throw ServiceError(.invalid, "\(function.rawValue) needs a numeric column", field: "column")
         }
         let measure = Measure(id: UUID(), name: name, function: function, column: parsed.rawValue, segmentID: segment, createdAt: moment)
         try await database.withTenant(tenant) { connection in
             if let segment {
                 let known = try await connection.query("SELECT 1 FROM segment WHERE environment_id = \(environment) AND segment_id = \(segment)")
-                guard !known.isEmpty else { throw StoreError(.notFound, "segment not found", field: "segment_id") }
+                guard !known.isEmpty else { throw ServiceError(.notFound, "segment not found", field: "segment_id") }
             }
             try await connection.execute(
                 """
@@ -221,7 +221,7 @@ public struct SegmentStore: Sendable {
     /// The measure over the current result: its Year value and its value per month.
     public func value(tenant: UUID, environment: UUID, measure id: UUID, at moment: Date) async throws -> MeasureValue {
         guard let measure = try await measures(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
-            throw StoreError.notFound("measure")
+            throw ServiceError.notFound("measure")
         }
         let column = SegmentColumn.named(measure.column) ?? .engagementScore
         return try await database.withTenant(tenant, snapshot: true) { connection in
@@ -262,7 +262,7 @@ public struct SegmentStore: Sendable {
         do {
             return try SegmentExpression.parse(text)
         } catch {
-            throw StoreError(.unprocessable, "the segment's stored expression is no longer valid (\(error)); delete it and create it again")
+            throw ServiceError(.unprocessable, "the segment's stored expression is no longer valid (\(error)); delete it and create it again")
         }
     }
 

@@ -1,5 +1,7 @@
 import Engagement
 import Foundation
+import Logging
+import RegionStore
 import Postgres
 
 /// The connection strings of the control database and of each region's database.
@@ -53,7 +55,7 @@ public struct DatabaseSet: Sendable, Equatable {
     }
 
     /// The setting that names a region's database.
-    public static func urlKey(of region: Region) -> String { "RAPPORT_\(region.rawValue.uppercased())_DATABASE_URL" }
+    public static func urlKey(of region: Region) -> String { RegionDatabase.urlKey(of: region) }
 
     /// Starts the local cluster when needed and creates its four databases.
     public static func startLocal(_ cluster: LocalCluster) async throws -> DatabaseSet {
@@ -61,5 +63,12 @@ public struct DatabaseSet: Sendable, Equatable {
         try cluster.start()
         try await cluster.createDatabases([localControlName] + Region.allCases.map(localName(of:)))
         return local(cluster)
+    }
+}
+
+extension RegionDatabases {
+    /// The pools of the set's region databases.
+    public init(_ databases: DatabaseSet, maximumConnections: Int = 10, logger: Logger = Logger(label: "rapport.region")) {
+        self.init(urls: databases.regions, maximumConnections: maximumConnections, logger: logger)
     }
 }

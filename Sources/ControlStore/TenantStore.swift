@@ -8,7 +8,7 @@ import Postgres
 /// Every change writes its audit event in the same transaction. Reads and
 /// writes of a tenant's objects take the tenant id first; an object of
 /// another tenant is simply not found.
-public struct ControlStore: Sendable {
+public struct TenantStore: Sendable {
     public let pool: PostgresPool
     let now: @Sendable () -> Date
 
@@ -22,7 +22,7 @@ public struct ControlStore: Sendable {
     public func createTenant(name: String, emailDomains: [String], by caller: Caller) async throws -> Tenant {
         let name = try Validation.name(name, field: "name")
         guard !emailDomains.isEmpty else {
-            throw StoreError(.invalid, "at least one email domain is required", field: "email_domains")
+            throw ServiceError(.invalid, "at least one email domain is required", field: "email_domains")
         }
         var domains: [String] = []
         for (index, domain) in emailDomains.enumerated() {
@@ -35,7 +35,7 @@ public struct ControlStore: Sendable {
                 try await connection.execute(
                     "INSERT INTO tenant (tenant_id, name, email_domains, created_at) VALUES (\(tenant.id), \(name), \(domains), \(tenant.createdAt))")
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "a tenant named \"\(name)\" exists", field: "name")
+                throw ServiceError(.conflict, "a tenant named \"\(name)\" exists", field: "name")
             }
             try await audit(connection, tenant: tenant.id, caller: caller, action: "tenant.create", target: "tenant/\(tenant.id)", details: ["name": name])
         }
@@ -49,7 +49,7 @@ public struct ControlStore: Sendable {
 
     public func tenant(_ id: UUID) async throws -> Tenant {
         let rows = try await pool.query("SELECT tenant_id, name, email_domains, created_at FROM tenant WHERE tenant_id = \(id)")
-        guard let row = rows.first else { throw StoreError.notFound("tenant") }
+        guard let row = rows.first else { throw ServiceError.notFound("tenant") }
         return try Self.tenant(row)
     }
 
@@ -58,7 +58,7 @@ public struct ControlStore: Sendable {
         if let id = UUID(uuidString: reference) { return try await tenant(id) }
         let rows = try await pool.query(
             "SELECT tenant_id, name, email_domains, created_at FROM tenant WHERE lower(name) = lower(\(reference))")
-        guard let row = rows.first else { throw StoreError.notFound("tenant \"\(reference)\"") }
+        guard let row = rows.first else { throw ServiceError.notFound("tenant \"\(reference)\"") }
         return try Self.tenant(row)
     }
 
@@ -72,8 +72,8 @@ public struct ControlStore: Sendable {
     public func setLicence(
         tenant: UUID, status: Licence.Status, seats: Int, expiresOn: Date, by caller: Caller
     ) async throws -> Licence {
-        guard seats > 0 else { throw StoreError(.invalid, "must be at least 1", field: "seats") }
-        guard seats <= 10_000_000 else { throw StoreError(.invalid, "is implausibly large", field: "seats") }
+        guard seats > 0 else { throw ServiceError(.invalid, "must be at least 1", field: "seats") }
+        guard seats <= 10_000_000 else { throw ServiceError(.invalid, "is implausibly large", field: "seats") }
         let day = Calendar.utc.startOfDay(for: expiresOn)
         let licence = Licence(status: status, seats: seats, expiresOn: day, updatedAt: now())
         try await pool.withTransaction { connection in
@@ -104,7 +104,7 @@ public struct ControlStore: Sendable {
 
     func requireTenant(_ connection: PostgresConnection, _ tenant: UUID) async throws {
         let rows = try await connection.query("SELECT 1 FROM tenant WHERE tenant_id = \(tenant)")
-        guard !rows.isEmpty else { throw StoreError.notFound("tenant") }
+        guard !rows.isEmpty else { throw ServiceError.notFound("tenant") }
     }
 
     /// Appends an audit event inside the caller's transaction.
@@ -120,7 +120,7 @@ public struct ControlStore: Sendable {
             """)
     }
 
-    static func dayText(_ date: Date) -> String {
+    public static func dayText(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.calendar = Calendar.utc
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -128,15 +128,6 @@ public struct ControlStore: Sendable {
         formatter.dateFormat = "yyyy-MM-dd"
         return formatter.string(from: date)
     }
-}
-
-extension Calendar {
-    /// The Gregorian calendar in UTC.
-    public static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
 
 extension Caller {

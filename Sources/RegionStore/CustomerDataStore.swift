@@ -29,18 +29,18 @@ public struct CustomerDataStore: Sendable {
         var known = Set<String>()
         for (index, account) in accounts.enumerated() {
             guard known.insert(account.id).inserted else {
-                throw StoreError(.invalid, "account id \"\(account.id)\" appears twice", field: "accounts[\(index)].id")
+                throw ServiceError(.invalid, "account id \"\(account.id)\" appears twice", field: "accounts[\(index)].id")
             }
         }
         var seenContacts = Set<String>()
         for (index, contact) in contacts.enumerated() {
             guard known.contains(contact.accountID) else {
-                throw StoreError(
+                throw ServiceError(
                     .invalid, "contact \"\(contact.id)\" names account \"\(contact.accountID)\", which is not in the accounts",
                     field: "contacts[\(index)].account_id")
             }
             guard seenContacts.insert(contact.id).inserted else {
-                throw StoreError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
+                throw ServiceError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
             }
         }
         try await database.withTenant(tenant) { connection in

@@ -2,7 +2,7 @@
 ///
 /// The HTTP status follows from the code in one place (`AdminAPI`'s error
 /// middleware); a database error never becomes one of these with its text.
-public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// The input is malformed or fails validation (HTTP 400).
         case invalid
@@ -37,7 +37,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         field.map { "\(code.rawValue) (\($0)): \(message)" } ?? "\(code.rawValue): \(message)"
     }
 
-    public static func notFound(_ what: String) -> StoreError {
-        StoreError(.notFound, "\(what) not found")
+    public static func notFound(_ what: String) -> ServiceError {
+        ServiceError(.notFound, "\(what) not found")
     }
 }

@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 import Postgres
 
@@ -45,7 +46,7 @@ public struct ConsentStore: Sendable {
     /// Returns the link sent (for the audit and for tests), or nil when consent was already granted.
     @discardableResult
     public func request(
-        tenant: UUID, environmentName: String, by caller: Caller, control: ControlStore, at moment: Date,
+        tenant: UUID, environmentName: String, by caller: Caller, control: TenantStore, at moment: Date,
         in connection: PostgresConnection
     ) async throws -> String? {
         let current = try await connection.query("SELECT status FROM consent WHERE tenant_id = \(tenant) FOR UPDATE")
@@ -54,7 +55,7 @@ public struct ConsentStore: Sendable {
         let administrator = try await connection.query(
             "SELECT notify_email FROM role_assignment WHERE tenant_id = \(tenant) AND role = 'o365_admin' ORDER BY created_at LIMIT 1")
         guard let address = try administrator.first(decoding: String.self) else {
-            throw StoreError(.unprocessable, "no Office 365 administrator is named for the tenant, so consent cannot be requested", field: "tenant_consent")
+            throw ServiceError(.unprocessable, "no Office 365 administrator is named for the tenant, so consent cannot be requested", field: "tenant_consent")
         }
         let tenantName = try await connection.query("SELECT name FROM tenant WHERE tenant_id = \(tenant)")[0].decode(String.self, at: 0)
         let token = ConsentToken(tenant: tenant, request: UUID(), expiresAt: moment.addingTimeInterval(tokenLifetime))
@@ -106,14 +107,14 @@ public struct ConsentStore: Sendable {
             SELECT t.name, r.sent_to, r.used_at IS NOT NULL FROM consent_request r JOIN tenant t USING (tenant_id)
             WHERE r.tenant_id = \(token.tenant) AND r.request_id = \(token.request) AND r.token_hash = \(ConsentToken.hash(text))
             """)
-        guard let row = rows.first else { throw StoreError(.notFound, "this consent link is not valid") }
+        guard let row = rows.first else { throw ServiceError(.notFound, "this consent link is not valid") }
         let (name, sentTo, used) = try row.decode((String, String, Bool).self)
-        guard !used else { throw StoreError(.conflict, "this consent link has already been used") }
+        guard !used else { throw ServiceError(.conflict, "this consent link has already been used") }
         return (token.tenant, name, sentTo)
     }
 
     /// Records the decision made through an email link; the token is used up.
-    public func decide(token text: String, grant: Bool, reason: String?, control: ControlStore, at moment: Date) async throws -> UUID {
+    public func decide(token text: String, grant: Bool, reason: String?, control: TenantStore, at moment: Date) async throws -> UUID {
         let token = try verify(text, at: moment)
         return try await pool.withTransaction { connection in
             let used = try await connection.query(
@@ -123,7 +124,7 @@ public struct ConsentStore: Sendable {
                 RETURNING sent_to, created_at
                 """)
             guard let row = used.first else {
-                throw StoreError(.conflict, "this consent link has already been used or is not valid")
+                throw ServiceError(.conflict, "this consent link has already been used or is not valid")
             }
             let (sentTo, sentAt) = try row.decode((String, Date).self)
             try await requireNoLaterDecision(connection, tenant: token.tenant, than: sentAt)
@@ -136,9 +137,9 @@ public struct ConsentStore: Sendable {
     }
 
     /// Records a decision made in the console by a principal holding the o365_admin role.
-    public func decide(tenant: UUID, grant: Bool, reason: String?, by caller: Caller, control: ControlStore, at moment: Date) async throws {
+    public func decide(tenant: UUID, grant: Bool, reason: String?, by caller: Caller, control: TenantStore, at moment: Date) async throws {
         guard caller.belongs(to: tenant), caller.hasTenantRole(.o365Admin) else {
-            throw StoreError(.forbidden, "only the tenant's Office 365 administrator (role o365_admin) decides on consent")
+            throw ServiceError(.forbidden, "only the tenant's Office 365 administrator (role o365_admin) decides on consent")
         }
         try await pool.withTransaction { connection in
             try await record(
@@ -158,7 +159,7 @@ public struct ConsentStore: Sendable {
             "SELECT decided_at FROM consent WHERE tenant_id = \(tenant) AND decided_at IS NOT NULL AND decided_at >= \(issuedAt) FOR UPDATE"
         ).first(decoding: Date.self)
         if let decided {
-            throw StoreError(
+            throw ServiceError(
                 .conflict,
                 "a newer decision was recorded on \(ISO8601DateFormatter().string(from: decided)); this link no longer works, ask for a new one")
         }
@@ -167,7 +168,7 @@ public struct ConsentStore: Sendable {
     /// Records a decision and, for a grant, schedules the first runs (also used by the Graph admin-consent callback).
     func record(
         _ connection: PostgresConnection, tenant: UUID, grant: Bool, decidedBy: String?, reason: String?, caller: Caller,
-        control: ControlStore, at moment: Date
+        control: TenantStore, at moment: Date
     ) async throws {
         let status = grant ? "granted" : "refused"
         try await connection.execute(
@@ -193,9 +194,9 @@ public struct ConsentStore: Sendable {
     /// Withdraws consent: schedules stop and queued or running runs are cancelled, in one transaction.
     ///
     /// Returns how many runs were cancelled; the caller deletes the region data.
-    public func withdraw(tenant: UUID, by caller: Caller, control: ControlStore, at moment: Date) async throws -> Int {
+    public func withdraw(tenant: UUID, by caller: Caller, control: TenantStore, at moment: Date) async throws -> Int {
         guard caller.belongs(to: tenant), caller.hasTenantRole(.o365Admin) else {
-            throw StoreError(.forbidden, "only the tenant's Office 365 administrator (role o365_admin) withdraws consent")
+            throw ServiceError(.forbidden, "only the tenant's Office 365 administrator (role o365_admin) withdraws consent")
         }
         return try await pool.withTransaction { connection in
             try await connection.execute(
@@ -225,9 +226,9 @@ public struct ConsentStore: Sendable {
         do {
             return try ConsentToken.verify(text, secret: secret, at: moment)
         } catch .expired {
-            throw StoreError(.conflict, "this consent link has expired; ask for a new one")
+            throw ServiceError(.conflict, "this consent link has expired; ask for a new one")
         } catch {
-            throw StoreError(.notFound, "this consent link is not valid")
+            throw ServiceError(.notFound, "this consent link is not valid")
         }
     }
 }

@@ -7,12 +7,12 @@ public enum Validation {
     /// A display name: trimmed, 1 to `limit` (200) characters, no control characters.
     public static func name(_ value: String, field: String, limit: Int = maximumNameLength) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw StoreError(.invalid, "must not be empty", field: field) }
+        guard !trimmed.isEmpty else { throw ServiceError(.invalid, "must not be empty", field: field) }
         guard trimmed.count <= limit else {
-            throw StoreError(.invalid, "must be at most \(limit) characters", field: field)
+            throw ServiceError(.invalid, "must be at most \(limit) characters", field: field)
         }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw StoreError(.invalid, "must not contain control characters", field: field)
+            throw ServiceError(.invalid, "must not contain control characters", field: field)
         }
         return trimmed
     }
@@ -20,10 +20,10 @@ public enum Validation {
     /// An id from a customer's system: trimmed, 1 to 200 characters, no control characters.
     public static func identifier(_ value: String, field: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw StoreError(.invalid, "must not be empty", field: field) }
-        guard trimmed.count <= maximumNameLength else { throw StoreError(.invalid, "must be at most \(maximumNameLength) characters", field: field) }
+        guard !trimmed.isEmpty else { throw ServiceError(.invalid, "must not be empty", field: field) }
+        guard trimmed.count <= maximumNameLength else { throw ServiceError(.invalid, "must be at most \(maximumNameLength) characters", field: field) }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw StoreError(.invalid, "must not contain control characters", field: field)
+            throw ServiceError(.invalid, "must not contain control characters", field: field)
         }
         return trimmed
     }
@@ -39,7 +39,7 @@ public enum Validation {
             }),
             labels.last!.contains(where: { $0.isLetter })
         else {
-            throw StoreError(.invalid, "\"\(value)\" is not a domain name such as contoso.com", field: field)
+            throw ServiceError(.invalid, "\"\(value)\" is not a domain name such as contoso.com", field: field)
         }
         return domain
     }
@@ -50,7 +50,7 @@ public enum Validation {
         guard text.count <= 320, let at = text.lastIndex(of: "@"), at != text.startIndex,
             !text[..<at].contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
         else {
-            throw StoreError(.invalid, "\"\(value)\" is not an email address", field: field)
+            throw ServiceError(.invalid, "\"\(value)\" is not an email address", field: field)
         }
         let domain = try self.domain(String(text[text.index(after: at)...]), field: field)
         return String(text[..<at]) + "@" + domain
@@ -61,7 +61,7 @@ public enum Validation {
         guard let components = URLComponents(string: value), components.scheme?.lowercased() == "https",
             let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
         else {
-            throw StoreError(.invalid, "must be an https URL such as https://contoso.crm.dynamics.com", field: field)
+            throw ServiceError(.invalid, "must be an https URL such as https://contoso.crm.dynamics.com", field: field)
         }
         return value
     }
@@ -78,7 +78,7 @@ public enum Validation {
             let date = Calendar.utc.date(from: DateComponents(year: year, month: month, day: day)),
             Calendar.utc.component(.day, from: date) == day, Calendar.utc.component(.month, from: date) == month
         else {
-            throw StoreError(.invalid, "must be a date YYYY-MM-DD from \(dateYears.lowerBound) to \(dateYears.upperBound)", field: field)
+            throw ServiceError(.invalid, "must be a date YYYY-MM-DD from \(dateYears.lowerBound) to \(dateYears.upperBound)", field: field)
         }
         return date
     }

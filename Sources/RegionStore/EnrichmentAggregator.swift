@@ -84,7 +84,7 @@ public struct EnrichmentAggregator: Sendable {
             ).first(decoding: String.self)
             // Publishing twice (a worker lost after publishing) changes nothing.
             if status == "published" { return }
-            guard status == "building" else { throw StoreError(.unprocessable, "run \(runID) is not ready to publish") }
+            guard status == "building" else { throw ServiceError(.unprocessable, "run \(runID) is not ready to publish") }
             try await connection.execute(
                 "UPDATE enrichment_run SET status = 'published', published_at = \(moment) WHERE environment_id = \(environment) AND run_id = \(runID)")
             try await connection.execute(

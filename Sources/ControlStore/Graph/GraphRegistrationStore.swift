@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 import Postgres
 
@@ -27,17 +28,17 @@ public struct GraphRegistrationStore: Sendable {
     }
 
     /// Creates or replaces the tenant's registration (owner); the secret is sealed, never logged or audited.
-    public func save(tenant: UUID, _ input: Input, by caller: Caller, control: ControlStore) async throws -> GraphRegistration {
-        guard caller.belongs(to: tenant), caller.isOwner else { throw StoreError(.forbidden, "this needs the tenant's owner role") }
+    public func save(tenant: UUID, _ input: Input, by caller: Caller, control: TenantStore) async throws -> GraphRegistration {
+        guard caller.belongs(to: tenant), caller.isOwner else { throw ServiceError(.forbidden, "this needs the tenant's owner role") }
         let entraTenant = try Self.entraTenant(input.entraTenantID)
         guard let client = UUID(uuidString: input.clientID.trimmingCharacters(in: .whitespaces)) else {
-            throw StoreError(.invalid, "must be the application (client) id, a GUID", field: "client_id")
+            throw ServiceError(.invalid, "must be the application (client) id, a GUID", field: "client_id")
         }
         let clientID = client.uuidString.lowercased()
         var sealed: Data?
         if let secret = input.clientSecret {
             guard (1...1024).contains(secret.count), !secret.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) else {
-                throw StoreError(.invalid, "must be 1 to 1024 characters without spaces or control characters", field: "client_secret")
+                throw ServiceError(.invalid, "must be 1 to 1024 characters without spaces or control characters", field: "client_secret")
             }
             sealed = try box.seal(secret, tenant: tenant)
         }
@@ -46,7 +47,7 @@ public struct GraphRegistrationStore: Sendable {
             try await control.requireTenant(connection, tenant)
             let exists = try await connection.query("SELECT 1 FROM graph_registration WHERE tenant_id = \(tenant) FOR UPDATE")
             if exists.isEmpty {
-                guard let sealed else { throw StoreError(.invalid, "is required for a new registration", field: "client_secret") }
+                guard let sealed else { throw ServiceError(.invalid, "is required for a new registration", field: "client_secret") }
                 try await connection.execute(
                     """
                     INSERT INTO graph_registration (tenant_id, entra_tenant_id, client_id, cloud, secret_sealed, secret_key_id,
@@ -75,7 +76,7 @@ public struct GraphRegistrationStore: Sendable {
                     "secret_changed": sealed == nil ? "false" : "true",
                 ])
         }
-        guard let saved = try await registration(tenant: tenant) else { throw StoreError.notFound("graph registration") }
+        guard let saved = try await registration(tenant: tenant) else { throw ServiceError.notFound("graph registration") }
         return saved
     }
 
@@ -91,11 +92,11 @@ public struct GraphRegistrationStore: Sendable {
         return GraphCredentials(registration: registration, clientSecret: try box.open(sealed, keyID: keyID, tenant: tenant))
     }
 
-    public func delete(tenant: UUID, by caller: Caller, control: ControlStore) async throws {
-        guard caller.belongs(to: tenant), caller.isOwner else { throw StoreError(.forbidden, "this needs the tenant's owner role") }
+    public func delete(tenant: UUID, by caller: Caller, control: TenantStore) async throws {
+        guard caller.belongs(to: tenant), caller.isOwner else { throw ServiceError(.forbidden, "this needs the tenant's owner role") }
         try await pool.withTransaction { connection in
             let deleted = try await connection.execute("DELETE FROM graph_registration WHERE tenant_id = \(tenant)")
-            guard deleted == 1 else { throw StoreError.notFound("graph registration") }
+            guard deleted == 1 else { throw ServiceError.notFound("graph registration") }
             try await connection.execute("DELETE FROM graph_consent_state WHERE tenant_id = \(tenant) AND used_at IS NULL")
             try await control.audit(connection, tenant: tenant, caller: caller, action: "graph.registration.delete", target: "tenant/\(tenant)/graph")
         }
@@ -120,12 +121,12 @@ public struct GraphRegistrationStore: Sendable {
         let text = value.trimmingCharacters(in: .whitespaces)
         if let id = UUID(uuidString: text) { return id.uuidString.lowercased() }
         if ["common", "organizations", "consumers"].contains(text.lowercased()) {
-            throw StoreError(.invalid, "must name one tenant (its id or domain), not \"\(text)\": the app signs in to this tenant only", field: "entra_tenant_id")
+            throw ServiceError(.invalid, "must name one tenant (its id or domain), not \"\(text)\": the app signs in to this tenant only", field: "entra_tenant_id")
         }
         do {
             return try Validation.domain(text, field: "entra_tenant_id")
         } catch {
-            throw StoreError(.invalid, "must be the Entra tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", field: "entra_tenant_id")
+            throw ServiceError(.invalid, "must be the Entra tenant id (a GUID) or a domain such as contoso.onmicrosoft.com", field: "entra_tenant_id")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 import Synchronization
 
@@ -57,14 +58,14 @@ public final class TenantShare: Sendable {
         let budget = timeout
         let timer = Task { [weak self] in
             try await Task.sleep(for: budget)
-            self?.abandon(id, with: StoreError(.unavailable, "this tenant already uses its share of the region database; try again shortly"))
+            self?.abandon(id, with: ServiceError(.unavailable, "this tenant already uses its share of the region database; try again shortly"))
         }
         defer { timer.cancel() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let outcome: Result<Void, any Error>? = state.withLock { state in
                     if state.gone.remove(id) != nil {
-                        return .failure(StoreError(.unavailable, "this tenant already uses its share of the region database; try again shortly"))
+                        return .failure(ServiceError(.unavailable, "this tenant already uses its share of the region database; try again shortly"))
                     }
                     if state.inUse[tenant, default: 0] < limit {
                         state.inUse[tenant, default: 0] += 1

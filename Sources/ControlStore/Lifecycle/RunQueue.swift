@@ -31,7 +31,7 @@ public struct RunQueue: Sendable {
                     VALUES (\(tenant), \(id), \(environment), \(region.rawValue), 'queued', \(trigger.rawValue), \(scheduledFor), \(scheduledFor), \(moment))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "a run of this environment is already queued or running")
+                throw ServiceError(.conflict, "a run of this environment is already queued or running")
             }
             for step in RunStep.allCases {
                 try await connection.execute(

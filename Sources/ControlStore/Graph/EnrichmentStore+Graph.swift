@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 import Postgres
 
@@ -10,7 +11,7 @@ extension EnrichmentStore {
         try await pool.withTransaction { connection in
             let exists = try await connection.query(
                 "SELECT 1 FROM enrichment WHERE tenant_id = \(tenant) AND environment_id = \(environment) FOR UPDATE")
-            guard !exists.isEmpty else { throw StoreError.notFound("enrichment") }
+            guard !exists.isEmpty else { throw ServiceError.notFound("enrichment") }
             try await connection.execute("DELETE FROM enrichment_mailbox WHERE tenant_id = \(tenant) AND environment_id = \(environment)")
             try await connection.copyFrom("COPY enrichment_mailbox (tenant_id, environment_id, address, directory_id) FROM STDIN") { writer in
                 for mailbox in mailboxes {

@@ -73,7 +73,7 @@ public struct ResultsStore: Sendable {
         if let pinned {
             let kept = try await connection.query(
                 "SELECT 1 FROM enrichment_run WHERE environment_id = \(environment) AND run_id = \(pinned) AND status = 'published'")
-            guard !kept.isEmpty else { throw StoreError(.notFound, "run \(pinned) is not the current result any more", field: "run") }
+            guard !kept.isEmpty else { throw ServiceError(.notFound, "run \(pinned) is not the current result any more", field: "run") }
             return pinned
         }
         return try await connection.query("SELECT run_id FROM current_result WHERE environment_id = \(environment)")

@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 import Postgres
 
@@ -13,24 +14,24 @@ public struct DirectoryStore: Sendable {
     public func replace(tenant: UUID, with directory: Directory) async throws {
         var userIDs = Set<String>()
         for (index, user) in directory.users.enumerated() {
-            guard !user.id.isEmpty else { throw StoreError(.invalid, "is required", field: "users[\(index)].id") }
-            guard userIDs.insert(user.id).inserted else { throw StoreError(.invalid, "user id \"\(user.id)\" appears twice", field: "users[\(index)].id") }
+            guard !user.id.isEmpty else { throw ServiceError(.invalid, "is required", field: "users[\(index)].id") }
+            guard userIDs.insert(user.id).inserted else { throw ServiceError(.invalid, "user id \"\(user.id)\" appears twice", field: "users[\(index)].id") }
             guard user.address != nil else {
-                throw StoreError(.invalid, "a user needs mail or user_principal_name", field: "users[\(index)]")
+                throw ServiceError(.invalid, "a user needs mail or user_principal_name", field: "users[\(index)]")
             }
         }
         var groupIDs = Set<String>()
         for (index, group) in directory.groups.enumerated() {
             guard !group.id.isEmpty, !userIDs.contains(group.id) else {
-                throw StoreError(.invalid, "group ids must be non-empty and differ from user ids", field: "groups[\(index)].id")
+                throw ServiceError(.invalid, "group ids must be non-empty and differ from user ids", field: "groups[\(index)].id")
             }
             guard groupIDs.insert(group.id).inserted else {
-                throw StoreError(.invalid, "group id \"\(group.id)\" appears twice", field: "groups[\(index)].id")
+                throw ServiceError(.invalid, "group id \"\(group.id)\" appears twice", field: "groups[\(index)].id")
             }
         }
         for (index, group) in directory.groups.enumerated() {
             for (position, member) in group.members.enumerated() where !userIDs.contains(member) && !groupIDs.contains(member) {
-                throw StoreError(.invalid, "unknown member \"\(member)\"", field: "groups[\(index)].members[\(position)]")
+                throw ServiceError(.invalid, "unknown member \"\(member)\"", field: "groups[\(index)].members[\(position)]")
             }
         }
         try await pool.withTransaction { connection in

@@ -1,3 +1,4 @@
+import Engagement
 import Crypto
 import Foundation
 
@@ -27,14 +28,14 @@ public struct GraphSecretBox: Sendable {
 
     public func seal(_ secret: String, tenant: UUID) throws -> Data {
         let sealed = try AES.GCM.seal(Data(secret.utf8), using: key, authenticating: Self.associatedData(tenant))
-        guard let combined = sealed.combined else { throw StoreError(.invalid, "the client secret could not be sealed", field: "client_secret") }
+        guard let combined = sealed.combined else { throw ServiceError(.invalid, "the client secret could not be sealed", field: "client_secret") }
         return combined
     }
 
     /// Opens a sealed secret; a clear error when it was sealed under another key or tampered with.
     public func open(_ sealed: Data, keyID storedKeyID: String, tenant: UUID) throws -> String {
         guard storedKeyID == keyID else {
-            throw StoreError(
+            throw ServiceError(
                 .unprocessable,
                 "the Graph client secret was sealed under another key (graph.secret.key or secret.key changed); enter the client secret again with PUT /v1/tenants/{tenant}/graph",
                 field: "client_secret")
@@ -43,7 +44,7 @@ public struct GraphSecretBox: Sendable {
             let box = try AES.GCM.SealedBox(combined: sealed)
             return String(decoding: try AES.GCM.open(box, using: key, authenticating: Self.associatedData(tenant)), as: UTF8.self)
         } catch {
-            throw StoreError(.unprocessable, "the stored Graph client secret does not open; enter it again", field: "client_secret")
+            throw ServiceError(.unprocessable, "the stored Graph client secret does not open; enter it again", field: "client_secret")
         }
     }
 

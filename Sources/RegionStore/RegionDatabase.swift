@@ -52,6 +52,9 @@ public struct RegionDatabase: Sendable {
         }
     }
 
+    /// The environment variable that names a region's database URL (`RAPPORT_EU_DATABASE_URL`).
+    public static func urlKey(of region: Region) -> String { "RAPPORT_\(region.rawValue.uppercased())_DATABASE_URL" }
+
     /// Checks that the database is stamped for this region (`rapport migrate` stamps it).
     public func verifyIdentity() async throws {
         let rows = try await pool.query("SELECT code FROM region_identity")
@@ -59,7 +62,7 @@ public struct RegionDatabase: Sendable {
         guard code == region.rawValue else {
             throw PostgresError(
                 code: .migration,
-                message: "the database configured for region \(region.rawValue) serves \(code ?? "no region (not migrated)"); check \(DatabaseSet.urlKey(of: region))")
+                message: "the database configured for region \(region.rawValue) serves \(code ?? "no region (not migrated)"); check \(Self.urlKey(of: region))")
         }
     }
 }
@@ -68,9 +71,9 @@ public struct RegionDatabase: Sendable {
 public struct RegionDatabases: Sendable {
     public let byRegion: [Region: RegionDatabase]
 
-    public init(_ databases: DatabaseSet, maximumConnections: Int = 10, logger: Logger = Logger(label: "rapport.region")) {
+    public init(urls: [Region: String], maximumConnections: Int = 10, logger: Logger = Logger(label: "rapport.region")) {
         var byRegion: [Region: RegionDatabase] = [:]
-        for (region, url) in databases.regions {
+        for (region, url) in urls {
             byRegion[region] = RegionDatabase(
                 region: region,
                 pool: PostgresPool(

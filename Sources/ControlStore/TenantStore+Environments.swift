@@ -2,7 +2,7 @@ import Engagement
 import Foundation
 import Postgres
 
-extension ControlStore {
+extension TenantStore {
     public func createEnvironment(
         tenant: UUID, name: String, region: Region, profileType: Environment.ProfileType, by caller: Caller
     ) async throws -> Environment {
@@ -18,7 +18,7 @@ extension ControlStore {
                     VALUES (\(tenant), \(environment.id), \(name), \(region.rawValue), \(profileType.rawValue), \(environment.createdAt))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "an environment named \"\(name)\" exists", field: "name")
+                throw ServiceError(.conflict, "an environment named \"\(name)\" exists", field: "name")
             }
             try await audit(
                 connection, tenant: tenant, caller: caller, action: "environment.create",
@@ -36,7 +36,7 @@ extension ControlStore {
     public func environment(tenant: UUID, id: UUID) async throws -> Environment {
         let rows = try await pool.query(
             "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(id)")
-        guard let row = rows.first else { throw StoreError.notFound("environment") }
+        guard let row = rows.first else { throw ServiceError.notFound("environment") }
         return try Self.environment(row)
     }
 
@@ -45,7 +45,7 @@ extension ControlStore {
         if let id = UUID(uuidString: reference) { return try await environment(tenant: tenant, id: id) }
         let rows = try await pool.query(
             "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) AND lower(name) = lower(\(reference))")
-        guard let row = rows.first else { throw StoreError.notFound("environment \"\(reference)\"") }
+        guard let row = rows.first else { throw ServiceError.notFound("environment \"\(reference)\"") }
         return try Self.environment(row)
     }
 
@@ -57,9 +57,9 @@ extension ControlStore {
                 updated = try await connection.execute(
                     "UPDATE environment SET name = \(name) WHERE tenant_id = \(tenant) AND environment_id = \(id)")
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "an environment named \"\(name)\" exists", field: "name")
+                throw ServiceError(.conflict, "an environment named \"\(name)\" exists", field: "name")
             }
-            guard updated == 1 else { throw StoreError.notFound("environment") }
+            guard updated == 1 else { throw ServiceError.notFound("environment") }
             try await audit(
                 connection, tenant: tenant, caller: caller, action: "environment.rename",
                 target: "environment/\(id)", details: ["name": name])
@@ -114,7 +114,7 @@ extension ControlStore {
                 UPDATE dataverse_attachment SET detached_at = \(now()), detached_by = \(caller.principalID)
                 WHERE tenant_id = \(tenant) AND environment_id = \(environment) AND detached_at IS NULL
                 """)
-            guard detached == 1 else { throw StoreError.notFound("Dataverse attachment") }
+            guard detached == 1 else { throw ServiceError.notFound("Dataverse attachment") }
             try await audit(
                 connection, tenant: tenant, caller: caller, action: "dataverse.detach",
                 target: "environment/\(environment)/dataverse")
@@ -142,7 +142,7 @@ extension ControlStore {
     func lockEnvironment(_ connection: PostgresConnection, tenant: UUID, environment: UUID) async throws -> Environment {
         let rows = try await connection.query(
             "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(environment) FOR UPDATE")
-        guard let row = rows.first else { throw StoreError.notFound("environment") }
+        guard let row = rows.first else { throw ServiceError.notFound("environment") }
         return try Self.environment(row)
     }
 }

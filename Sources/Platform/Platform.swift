@@ -7,7 +7,7 @@ import Foundation
 /// `rapport serve`, the region workers and the operator commands share it, so
 /// each decision (which database, which hash key, which scope) is made here once.
 public struct Platform: Sendable {
-    public var control: ControlStore
+    public var control: TenantStore
     public var regions: RegionDatabases
     /// The service's secret; per-tenant address keys and consent tokens derive from it.
     public var serviceSecret: [UInt8]
@@ -20,7 +20,7 @@ public struct Platform: Sendable {
     public var graph = GraphSettings()
 
     public init(
-        control: ControlStore, regions: RegionDatabases, serviceSecret: [UInt8], now: @escaping @Sendable () -> Date = { Date() },
+        control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], now: @escaping @Sendable () -> Date = { Date() },
         publicBaseURL: String = "http://127.0.0.1:8080", firstRunDelay: TimeInterval = 6 * 3600
     ) {
         self.control = control

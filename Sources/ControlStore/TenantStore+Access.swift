@@ -1,7 +1,8 @@
+import Engagement
 import Foundation
 import Postgres
 
-extension ControlStore {
+extension TenantStore {
     // MARK: - Operators
 
     /// Creates a platform operator and its first key; returns the key's plaintext (shown once).
@@ -13,7 +14,7 @@ extension ControlStore {
             do {
                 try await connection.execute("INSERT INTO operator (operator_id, name) VALUES (\(id), \(name))")
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "an operator named \"\(name)\" exists", field: "name")
+                throw ServiceError(.conflict, "an operator named \"\(name)\" exists", field: "name")
             }
             try await connection.execute(
                 """
@@ -46,7 +47,7 @@ extension ControlStore {
                     VALUES (\(tenant), \(principal.id), \(name), \(address), \(principal.createdAt))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "a principal with this email exists", field: "email")
+                throw ServiceError(.conflict, "a principal with this email exists", field: "email")
             }
             try await audit(
                 connection, tenant: tenant, caller: caller, action: "principal.create", target: "principal/\(principal.id)",
@@ -70,30 +71,30 @@ extension ControlStore {
         tenant: UUID, principal: UUID, role: Role, environment: UUID?, notifyEmail: String?, by caller: Caller
     ) async throws -> RoleAssignment {
         if role.isTenantRole, environment != nil {
-            throw StoreError(.invalid, "\(role.rawValue) is a tenant role and takes no environment", field: "environment_id")
+            throw ServiceError(.invalid, "\(role.rawValue) is a tenant role and takes no environment", field: "environment_id")
         }
         if !role.isTenantRole, environment == nil {
-            throw StoreError(.invalid, "\(role.rawValue) is held on an environment", field: "environment_id")
+            throw ServiceError(.invalid, "\(role.rawValue) is held on an environment", field: "environment_id")
         }
         var address: String?
         if role == .o365Admin {
             guard let notifyEmail else {
-                throw StoreError(.invalid, "the Office 365 administrator needs the address consent requests go to", field: "notify_email")
+                throw ServiceError(.invalid, "the Office 365 administrator needs the address consent requests go to", field: "notify_email")
             }
             address = try Validation.email(notifyEmail, field: "notify_email")
         } else if notifyEmail != nil {
-            throw StoreError(.invalid, "only the o365_admin role takes a notify_email", field: "notify_email")
+            throw ServiceError(.invalid, "only the o365_admin role takes a notify_email", field: "notify_email")
         }
         let assignment = RoleAssignment(
             id: UUID(), principalID: principal, role: role, environmentID: environment, notifyEmail: address, createdAt: now())
         try await pool.withTransaction { connection in
             let known = try await connection.query(
                 "SELECT 1 FROM principal WHERE tenant_id = \(tenant) AND principal_id = \(principal)")
-            guard !known.isEmpty else { throw StoreError(.notFound, "principal not found", field: "principal_id") }
+            guard !known.isEmpty else { throw ServiceError(.notFound, "principal not found", field: "principal_id") }
             if let environment {
                 let exists = try await connection.query(
                     "SELECT 1 FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(environment)")
-                guard !exists.isEmpty else { throw StoreError(.notFound, "environment not found", field: "environment_id") }
+                guard !exists.isEmpty else { throw ServiceError(.notFound, "environment not found", field: "environment_id") }
             }
             do {
                 try await connection.execute(
@@ -102,7 +103,7 @@ extension ControlStore {
                     VALUES (\(tenant), \(assignment.id), \(principal), \(role.rawValue), \(environment), \(address), \(assignment.createdAt))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw StoreError(.conflict, "the principal already holds this role", field: "role")
+                throw ServiceError(.conflict, "the principal already holds this role", field: "role")
             }
             try await audit(
                 connection, tenant: tenant, caller: caller, action: "role.assign", target: "principal/\(principal)",
@@ -129,7 +130,7 @@ extension ControlStore {
         try await pool.withTransaction { connection in
             let removed = try await connection.query(
                 "DELETE FROM role_assignment WHERE tenant_id = \(tenant) AND assignment_id = \(id) RETURNING principal_id, role")
-            guard let row = removed.first else { throw StoreError.notFound("role assignment") }
+            guard let row = removed.first else { throw ServiceError.notFound("role assignment") }
             let (principal, role) = try row.decode((UUID, String).self)
             try await audit(
                 connection, tenant: tenant, caller: caller, action: "role.remove", target: "principal/\(principal)",
@@ -147,7 +148,7 @@ extension ControlStore {
         try await pool.withTransaction { connection in
             let known = try await connection.query(
                 "SELECT 1 FROM principal WHERE tenant_id = \(tenant) AND principal_id = \(principal)")
-            guard !known.isEmpty else { throw StoreError(.notFound, "principal not found", field: "principal_id") }
+            guard !known.isEmpty else { throw ServiceError(.notFound, "principal not found", field: "principal_id") }
             try await connection.execute(
                 """
                 INSERT INTO api_key (tenant_id, key_id, principal_id, prefix, secret_hash, name, created_at)
@@ -179,7 +180,7 @@ extension ControlStore {
         try await pool.withTransaction { connection in
             let revoked = try await connection.execute(
                 "UPDATE api_key SET revoked_at = \(now()) WHERE tenant_id = \(tenant) AND key_id = \(id) AND revoked_at IS NULL")
-            guard revoked == 1 else { throw StoreError.notFound("active key") }
+            guard revoked == 1 else { throw ServiceError.notFound("active key") }
             try await audit(connection, tenant: tenant, caller: caller, action: "key.revoke", target: "key/\(id)")
         }
     }
@@ -189,7 +190,7 @@ extension ControlStore {
     /// Use of a tenant key is recorded at most once a minute per key (`last_used_at` and an audit
     /// event), so the log shows which keys are in use without a write per request.
     public func authenticate(_ presented: String) async throws -> Caller {
-        let rejected = StoreError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)")
+        let rejected = ServiceError(.unauthenticated, "a valid API key is required (Authorization: Bearer <key>)")
         guard let key = APIKey(parsing: presented) else { throw rejected }
         switch key.kind {
         case .operator:
@@ -233,7 +234,7 @@ extension ControlStore {
     /// Opens a page session for a valid tenant key; returns its id. Sessions long expired are swept here.
     public func openSession(key presented: String, lifetime: TimeInterval) async throws -> (id: UUID, expiresAt: Date) {
         let caller = try await authenticate(presented)
-        guard let tenant = caller.tenantID else { throw StoreError(.unauthenticated, "pages are for tenant keys") }
+        guard let tenant = caller.tenantID else { throw ServiceError(.unauthenticated, "pages are for tenant keys") }
         let moment = now()
         let id = UUID()
         let expiresAt = moment.addingTimeInterval(lifetime)
@@ -256,7 +257,7 @@ extension ControlStore {
             JOIN api_key k ON k.tenant_id = s.tenant_id AND k.key_id = s.key_id
             WHERE s.session_id = \(session) AND s.ended_at IS NULL AND s.expires_at > \(now()) AND k.revoked_at IS NULL
             """)
-        guard let row = rows.first else { throw StoreError(.unauthenticated, "the session ended; sign in again") }
+        guard let row = rows.first else { throw ServiceError(.unauthenticated, "the session ended; sign in again") }
         let (tenant, keyID, principal) = try row.decode((UUID, UUID, UUID).self)
         let roles = try await pool.query(
             "SELECT role, environment_id FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"

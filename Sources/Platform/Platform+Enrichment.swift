@@ -21,18 +21,18 @@ extension Platform {
     ) async throws -> SaveOutcome {
         let environment = try await control.environment(tenant: tenantID, id: environmentID)
         guard caller.has(.admin, on: environment.id) else {
-            throw StoreError(.forbidden, "this needs the admin role on the environment")
+            throw ServiceError(.forbidden, "this needs the admin role on the environment")
         }
         var configuration = configuration
         configuration.name = try Validation.name(configuration.name, field: "name")
         guard configuration.agreed else {
-            throw StoreError(.invalid, "the agreement must be accepted (\"I agree\") to save the enrichment", field: "agreed")
+            throw ServiceError(.invalid, "the agreement must be accepted (\"I agree\") to save the enrichment", field: "agreed")
         }
         guard configuration.dataset == "business_accounts" else {
-            throw StoreError(.invalid, "only the business_accounts dataset can be enriched", field: "dataset")
+            throw ServiceError(.invalid, "only the business_accounts dataset can be enriched", field: "dataset")
         }
         configuration.emailField = configuration.emailField.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !configuration.emailField.isEmpty else { throw StoreError(.invalid, "is required", field: "email_field") }
+        guard !configuration.emailField.isEmpty else { throw ServiceError(.invalid, "is required", field: "email_field") }
         try Self.validate(configuration.rules)
         try Self.validate(configuration.weights)
         configuration.rules.excludedAddresses = Set(try configuration.rules.excludedAddresses.map {
@@ -68,7 +68,7 @@ extension Platform {
             return link != nil
         }
         guard let stored = try await enrichments.configuration(tenant: tenantID, environment: environmentID) else {
-            throw StoreError.notFound("enrichment")
+            throw ServiceError.notFound("enrichment")
         }
         return SaveOutcome(enrichment: stored, consent: try await consentStore.state(tenant: tenantID), consentRequested: requested)
     }
@@ -78,13 +78,13 @@ extension Platform {
 
     static func validate(_ rules: NoiseRules) throws {
         guard (1...10_000).contains(rules.maximumAttendees) else {
-            throw StoreError(.invalid, "must be 1 to 10000", field: "rules.maximum_attendees")
+            throw ServiceError(.invalid, "must be 1 to 10000", field: "rules.maximum_attendees")
         }
         guard (1...744).contains(rules.maximumMeetingHours) else {
-            throw StoreError(.invalid, "must be 1 to 744 (a month)", field: "rules.maximum_meeting_hours")
+            throw ServiceError(.invalid, "must be 1 to 744 (a month)", field: "rules.maximum_meeting_hours")
         }
-        guard rules.excludedAddresses.count <= 10_000 else { throw StoreError(.invalid, "at most 10000 addresses", field: "rules.excluded_addresses") }
-        guard rules.excludedDomains.count <= 10_000 else { throw StoreError(.invalid, "at most 10000 domains", field: "rules.excluded_domains") }
+        guard rules.excludedAddresses.count <= 10_000 else { throw ServiceError(.invalid, "at most 10000 addresses", field: "rules.excluded_addresses") }
+        guard rules.excludedDomains.count <= 10_000 else { throw ServiceError(.invalid, "at most 10000 domains", field: "rules.excluded_domains") }
     }
 
     /// Each weight is 0 to `maximumWeight`; the recency half-life 1 to 3,650 days.
@@ -96,10 +96,10 @@ extension Platform {
             ("account_breadth", weights.accountBreadth), ("reciprocity", weights.reciprocity), ("reply_latency", weights.replyLatency),
         ]
         for (name, value) in components where !(value.isFinite && (0...maximumWeight).contains(value)) {
-            throw StoreError(.invalid, "must be a number from 0 to \(Int(maximumWeight))", field: "weights.\(name)")
+            throw ServiceError(.invalid, "must be a number from 0 to \(Int(maximumWeight))", field: "weights.\(name)")
         }
         guard weights.recencyHalfLifeDays.isFinite, (1...3650).contains(weights.recencyHalfLifeDays) else {
-            throw StoreError(.invalid, "must be 1 to 3650 days", field: "weights.recency_half_life_days")
+            throw ServiceError(.invalid, "must be 1 to 3650 days", field: "weights.recency_half_life_days")
         }
     }
 
@@ -109,15 +109,15 @@ extension Platform {
     /// (`rapport demo` runs as of the generated organization's day).
     public func runNow(tenant: UUID, environment environmentID: UUID, asOf: Date? = nil, by caller: Caller) async throws -> RunRecord {
         let environment = try await control.environment(tenant: tenant, id: environmentID)
-        guard caller.has(.admin, on: environment.id) else { throw StoreError(.forbidden, "this needs the admin role on the environment") }
+        guard caller.has(.admin, on: environment.id) else { throw ServiceError(.forbidden, "this needs the admin role on the environment") }
         guard try await enrichments.configuration(tenant: tenant, environment: environmentID) != nil else {
-            throw StoreError(.unprocessable, "configure the enrichment before running it")
+            throw ServiceError(.unprocessable, "configure the enrichment before running it")
         }
         guard try await consent.state(tenant: tenant).isGranted else {
-            throw StoreError(.unprocessable, "the Office 365 administrator has not granted consent; nothing is collected before a grant", field: "tenant_consent")
+            throw ServiceError(.unprocessable, "the Office 365 administrator has not granted consent; nothing is collected before a grant", field: "tenant_consent")
         }
         let moment = now()
-        if let asOf, asOf > moment { throw StoreError(.invalid, "must not be in the future", field: "as_of") }
+        if let asOf, asOf > moment { throw ServiceError(.invalid, "must not be in the future", field: "as_of") }
         let run = try await runs.enqueue(
             tenant: tenant, environment: environmentID, region: environment.region, trigger: .manual, scheduledFor: asOf ?? moment, at: moment)
         try await control.pool.withTransaction { connection in

@@ -18,7 +18,7 @@ public struct PrerequisiteResult: Sendable, Codable, Equatable {
 
 /// The five checks of PRODUCT.md, for one environment and one calling principal.
 public struct Prerequisites: Sendable {
-    let control: ControlStore
+    let control: TenantStore
     let customerData: @Sendable (Environment) throws -> CustomerDataStore
     let consentState: @Sendable (UUID) async throws -> ConsentState
 
@@ -31,7 +31,7 @@ public struct Prerequisites: Sendable {
     }
 
     public init(
-        control: ControlStore,
+        control: TenantStore,
         customerData: @escaping @Sendable (Environment) throws -> CustomerDataStore,
         consentState: @escaping @Sendable (UUID) async throws -> ConsentState
     ) {
@@ -50,9 +50,9 @@ public struct Prerequisites: Sendable {
         let licence = try await control.licence(tenant: tenant)
         switch licence {
         case .some(let licence) where licence.isActive(at: moment):
-            results.append(passed("office365_licence", "active, \(licence.seats) seats, valid until \(ControlStore.dayText(licence.expiresOn))"))
+            results.append(passed("office365_licence", "active, \(licence.seats) seats, valid until \(TenantStore.dayText(licence.expiresOn))"))
         case .some(let licence):
-            let why = licence.status == .active ? "expired on \(ControlStore.dayText(licence.expiresOn))" : "status \(licence.status.rawValue)"
+            let why = licence.status == .active ? "expired on \(TenantStore.dayText(licence.expiresOn))" : "status \(licence.status.rawValue)"
             results.append(failed("office365_licence", "the Office 365 licence is not active (\(why))",
                                    "Renew or reactivate the tenant's Office 365 licence, then record it (PUT /v1/tenants/{tenant}/licence or rapport licence set)."))
         case .none:
@@ -91,7 +91,7 @@ public struct Prerequisites: Sendable {
 
         switch try await consentState(tenant) {
         case .granted(let at):
-            results.append(passed("tenant_consent", "the Office 365 administrator consented on \(ControlStore.dayText(at))"))
+            results.append(passed("tenant_consent", "the Office 365 administrator consented on \(TenantStore.dayText(at))"))
         case .requestable(let address):
             results.append(passed("tenant_consent", "consent can be requested from the Office 365 administrator at \(address)"))
         case .refused(let reason):
@@ -113,7 +113,7 @@ public struct Prerequisites: Sendable {
     }
 }
 
-extension ControlStore {
+extension TenantStore {
     /// Consent as far as the control plane knows before consent requests exist: whom to ask.
     public func consentContact(tenant: UUID) async throws -> Prerequisites.ConsentState {
         let rows = try await pool.query(

@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 import Postgres
 
@@ -52,9 +53,9 @@ public struct GraphAdminConsent: Sendable {
     }
 
     /// A URL for the console (o365_admin): its state belongs to no emailed request.
-    public func consoleURL(tenant: UUID, by caller: Caller, control: ControlStore) async throws -> (url: String, expiresAt: Date) {
+    public func consoleURL(tenant: UUID, by caller: Caller, control: TenantStore) async throws -> (url: String, expiresAt: Date) {
         guard caller.belongs(to: tenant), caller.hasTenantRole(.o365Admin) || caller.isOwner else {
-            throw StoreError(.forbidden, "the admin-consent URL is for the tenant's Office 365 administrator (o365_admin) or owner")
+            throw ServiceError(.forbidden, "the admin-consent URL is for the tenant's Office 365 administrator (o365_admin) or owner")
         }
         let moment = control.now()
         let expiresAt = moment.addingTimeInterval(stateLifetime)
@@ -66,7 +67,7 @@ public struct GraphAdminConsent: Sendable {
             return url
         }
         guard let url else {
-            throw StoreError(.unprocessable, "the tenant has no Microsoft Graph app registration; the owner saves one first (PUT /v1/tenants/{tenant}/graph)")
+            throw ServiceError(.unprocessable, "the tenant has no Microsoft Graph app registration; the owner saves one first (PUT /v1/tenants/{tenant}/graph)")
         }
         return (url, expiresAt)
     }
@@ -84,18 +85,18 @@ public struct GraphAdminConsent: Sendable {
     /// counts once whatever its outcome: a grant needs `tenant` present and equal
     /// to the registration's Entra tenant, and a refused reply cannot be replayed
     /// (with or without `tenant`) to record a grant.
-    public func callback(_ parameters: [String: String], consent: ConsentStore, control: ControlStore) async throws -> Outcome {
+    public func callback(_ parameters: [String: String], consent: ConsentStore, control: TenantStore) async throws -> Outcome {
         guard let text = parameters["state"], !text.isEmpty else {
-            throw StoreError(.notFound, "the reply carries no state; start again from the consent email or the console")
+            throw ServiceError(.notFound, "the reply carries no state; start again from the consent email or the console")
         }
         let moment = control.now()
         let state: GraphConsentState
         do {
             state = try GraphConsentState.verify(text, secret: secret, at: moment)
         } catch .expired {
-            throw StoreError(.conflict, "this admin-consent link has expired; ask for a new one")
+            throw ServiceError(.conflict, "this admin-consent link has expired; ask for a new one")
         } catch {
-            throw StoreError(.notFound, "this admin-consent reply is not valid")
+            throw ServiceError(.notFound, "this admin-consent reply is not valid")
         }
         let used = try await pool.query(
             """
@@ -104,12 +105,12 @@ public struct GraphAdminConsent: Sendable {
             RETURNING request_id, created_at
             """)
         guard let row = used.first else {
-            throw StoreError(.conflict, "this admin-consent reply has already been used or is not valid")
+            throw ServiceError(.conflict, "this admin-consent reply has already been used or is not valid")
         }
         let (request, issuedAt) = try row.decode((UUID?, Date).self)
         return try await pool.withTransaction { connection in
             guard let registration = try await GraphRegistrationStore.registration(connection, tenant: state.tenant) else {
-                throw StoreError(.unprocessable, "the tenant's Microsoft Graph app registration was removed")
+                throw ServiceError(.unprocessable, "the tenant's Microsoft Graph app registration was removed")
             }
             try await consent.requireNoLaterDecision(connection, tenant: state.tenant, than: issuedAt)
             let tenantName = try await connection.query("SELECT name FROM tenant WHERE tenant_id = \(state.tenant)")[0].decode(String.self, at: 0)
@@ -124,14 +125,14 @@ public struct GraphAdminConsent: Sendable {
                 return .refused(tenant: state.tenant, tenantName: tenantName, reason: reason)
             }
             guard parameters["admin_consent"]?.lowercased() == "true" else {
-                throw StoreError(.invalid, "the reply says neither admin_consent=True nor error; nothing was recorded", field: "admin_consent")
+                throw ServiceError(.invalid, "the reply says neither admin_consent=True nor error; nothing was recorded", field: "admin_consent")
             }
             let consentedIn = parameters["tenant"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard !consentedIn.isEmpty else {
-                throw StoreError(.invalid, "the reply names no Entra tenant; nothing was recorded, ask for a new link", field: "tenant")
+                throw ServiceError(.invalid, "the reply names no Entra tenant; nothing was recorded, ask for a new link", field: "tenant")
             }
             guard Self.sameTenant(consentedIn, registration.entraTenantID) else {
-                throw StoreError(
+                throw ServiceError(
                     .conflict,
                     "consent was given in Entra tenant \(consentedIn), but the app registration names \(registration.entraTenantID); nothing was recorded")
             }

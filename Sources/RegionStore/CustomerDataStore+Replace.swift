@@ -7,7 +7,7 @@ extension CustomerDataStore {
     public func replaceAccounts(tenant: UUID, environment: UUID, accounts: [BusinessAccount]) async throws -> Counts {
         var known = Set<String>()
         for (index, account) in accounts.enumerated() where !known.insert(account.id).inserted {
-            throw StoreError(.invalid, "account id \"\(account.id)\" appears twice", field: "accounts[\(index)].id")
+            throw ServiceError(.invalid, "account id \"\(account.id)\" appears twice", field: "accounts[\(index)].id")
         }
         try await database.withTenant(tenant) { connection in
             try await connection.execute("CREATE TEMPORARY TABLE staging_accounts (LIKE business_account) ON COMMIT DROP")
@@ -38,7 +38,7 @@ extension CustomerDataStore {
     public func replaceContacts(tenant: UUID, environment: UUID, contacts: [Contact]) async throws -> Counts {
         var seen = Set<String>()
         for (index, contact) in contacts.enumerated() where !seen.insert(contact.id).inserted {
-            throw StoreError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
+            throw ServiceError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
         }
         try await database.withTenant(tenant) { connection in
             let ids: [String] = try await connection.query(
@@ -46,7 +46,7 @@ extension CustomerDataStore {
             ).decode(String.self)
             let accounts = Set(ids)
             for (index, contact) in contacts.enumerated() where !accounts.contains(contact.accountID) {
-                throw StoreError(
+                throw ServiceError(
                     .invalid, "contact \"\(contact.id)\" names account \"\(contact.accountID)\", which is not in the environment",
                     field: "contacts[\(index)].account_id")
             }
