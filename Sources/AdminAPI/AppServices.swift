@@ -29,22 +29,6 @@ public struct AppServices: Sendable {
     public var regions: RegionDatabases { platform.regions }
     public var now: @Sendable () -> Date { platform.now }
 
-    public func customerData(for environment: ControlStore.Environment) throws -> CustomerDataStore {
-        try platform.customerData(for: environment)
-    }
-
-    public func importer(for environment: ControlStore.Environment) throws -> ActivityImporter {
-        try platform.importer(for: environment)
-    }
-
-    public func results(for environment: ControlStore.Environment) throws -> ResultsStore {
-        try platform.results(for: environment)
-    }
-
-    public func aggregator(for environment: ControlStore.Environment) throws -> EnrichmentAggregator {
-        try platform.aggregator(for: environment)
-    }
-
     public func activityScope(for environment: ControlStore.Environment) async throws -> ActivityImporter.Scope {
         try await platform.activityScope(for: environment)
     }

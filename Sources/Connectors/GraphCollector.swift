@@ -80,7 +80,7 @@ public struct GraphCollector: Sendable {
         var scope = try await platform.activityScope(for: environment, asOf: run.asOf)
         let rangeEnd = moment.addingTimeInterval(Double(settings.calendarHorizonDays) * 86_400)
         scope.windowEnd = rangeEnd
-        let sync = try platform.graphSync(for: environment)
+        let sync = try platform.scope(for: environment).graphSync
         let points = try await sync.resumePoints()
         let committer = PageCommitter(importer: importer, scope: scope, sync: sync, now: platform.now)
         let folderSync = GraphFolderSync(

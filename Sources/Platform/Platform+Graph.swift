@@ -12,10 +12,4 @@ extension Platform {
 
     public var graphRunMailboxes: GraphRunMailboxStore { GraphRunMailboxStore(pool: control.pool) }
 
-    /// The Graph resume points of an environment, in its region's database.
-    public func graphSync(for environment: Environment) throws -> GraphSyncStore {
-        GraphSyncStore(
-            database: try regions.database(for: environment.region), hasher: hasher(for: environment.tenantID), tenant: environment.tenantID,
-            environment: environment.id)
-    }
 }

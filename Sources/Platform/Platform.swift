@@ -43,25 +43,9 @@ public struct Platform: Sendable {
         AddressHasher(serviceSecret: serviceSecret, tenant: tenant)
     }
 
-    /// The customer data of an environment, in its region's database.
-    public func customerData(for environment: Environment) throws -> CustomerDataStore {
-        CustomerDataStore(database: try regions.database(for: environment.region), hasher: hasher(for: environment.tenantID))
-    }
-
-    public func importer(for environment: Environment) throws -> ActivityImporter {
-        ActivityImporter(database: try regions.database(for: environment.region), hasher: hasher(for: environment.tenantID))
-    }
-
-    public func results(for environment: Environment) throws -> ResultsStore {
-        ResultsStore(database: try regions.database(for: environment.region))
-    }
-
-    public func aggregator(for environment: Environment) throws -> EnrichmentAggregator {
-        EnrichmentAggregator(database: try regions.database(for: environment.region))
-    }
-
-    public func segments(for environment: Environment) throws -> SegmentStore {
-        SegmentStore(database: try regions.database(for: environment.region))
+    /// The region stores of `environment`, bound to it.
+    public func scope(for environment: Environment) throws -> EnvironmentScope {
+        EnvironmentScope(environment: environment, database: try regions.database(for: environment.region), hasher: hasher(for: environment.tenantID))
     }
 
     /// Creates an environment and gives it the ready-made segments.
@@ -69,7 +53,7 @@ public struct Platform: Sendable {
         tenant: UUID, name: String, region: Region, profileType: Environment.ProfileType, by caller: Caller
     ) async throws -> Environment {
         let environment = try await control.createEnvironment(tenant: tenant, name: name, region: region, profileType: profileType, by: caller)
-        try await segments(for: environment).seed(tenant: tenant, environment: environment.id, at: now())
+        try await scope(for: environment).segments.seed(at: now())
         return environment
     }
 
@@ -88,7 +72,7 @@ public struct Platform: Sendable {
             selected = Set(try await enrichments.mailboxes(tenant: environment.tenantID, environment: environment.id).map(\.address))
         }
         return ActivityImporter.Scope(
-            tenant: environment.tenantID, environment: environment.id, internalDomains: tenant.emailDomains,
+            internalDomains: tenant.emailDomains,
             selectedAddresses: selected, emailField: stored?.configuration.emailField,
             rules: stored?.configuration.rules ?? NoiseRules(), windowStart: (asOf ?? moment).addingTimeInterval(-365 * 86_400),
             windowEnd: moment)
@@ -108,7 +92,7 @@ public struct Platform: Sendable {
         let platform = self
         return Prerequisites(
             control: control,
-            customerData: { try platform.customerData(for: $0) },
+            customerData: { try platform.scope(for: $0).customerData },
             consentState: { try await platform.consentForPrerequisites(tenant: $0) })
     }
 }

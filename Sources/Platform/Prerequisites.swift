@@ -65,8 +65,8 @@ public struct Prerequisites: Sendable {
                                   "Use an environment whose unified customer profiles are based on business accounts."))
         } else {
             let store = try customerData(environment)
-            let counts = try await store.counts(tenant: tenant, environment: environment.id)
-            if try await store.hasAccountWithReachableContact(tenant: tenant, environment: environment.id) {
+            let counts = try await store.counts()
+            if try await store.hasAccountWithReachableContact() {
                 results.append(passed("business_accounts", "\(counts.accounts) business accounts, \(counts.contacts) contacts, \(counts.contactEmails) contact email addresses"))
             } else {
                 results.append(failed("business_accounts",

@@ -11,18 +11,20 @@ import Postgres
 /// message seen in several mailboxes, or imported twice, is stored once. A
 /// failure rolls the whole import back.
 public struct ActivityImporter: Sendable {
-    public let database: RegionDatabase
+    /// The environment's slice of its region database.
+    public let slice: EnvironmentDatabase
     public let hasher: AddressHasher
+    var database: RegionDatabase { slice.database }
+    var tenant: UUID { slice.tenant }
+    var environment: UUID { slice.environment }
 
-    public init(database: RegionDatabase, hasher: AddressHasher) {
-        self.database = database
+    public init(_ slice: EnvironmentDatabase, hasher: AddressHasher) {
+        self.slice = slice
         self.hasher = hasher
     }
 
     /// Who counts as whom for one environment.
     public struct Scope: Sendable {
-        public var tenant: UUID
-        public var environment: UUID
         /// The tenant's own mail domains.
         public var internalDomains: [String]
         /// The selected mailboxes; `nil` until an enrichment selects some: then every internal address counts.
@@ -35,11 +37,9 @@ public struct ActivityImporter: Sendable {
         public var windowEnd: Date
 
         public init(
-            tenant: UUID, environment: UUID, internalDomains: [String], selectedAddresses: Set<String>?, emailField: String?,
+            internalDomains: [String], selectedAddresses: Set<String>?, emailField: String?,
             rules: NoiseRules = NoiseRules(), windowStart: Date, windowEnd: Date
         ) {
-            self.tenant = tenant
-            self.environment = environment
             self.internalDomains = internalDomains
             self.selectedAddresses = selectedAddresses
             self.emailField = emailField
@@ -58,8 +58,8 @@ public struct ActivityImporter: Sendable {
         var report = ImportReport()
         var perAccount: [String: Int] = [:]
         var cancelledOccurrences: [Int64] = []
-        let encoder = SignalRowEncoder(hasher: hasher, tenant: scope.tenant, environment: scope.environment)
-        try await database.withTenant(scope.tenant) { connection in
+        let encoder = SignalRowEncoder(hasher: hasher, tenant: tenant, environment: environment)
+        try await database.withTenant(tenant) { connection in
             try await connection.execute(
                 """
                 CREATE TEMPORARY TABLE staging_signal (
@@ -109,13 +109,13 @@ public struct ActivityImporter: Sendable {
             // A cancellation that arrives after the meeting was stored removes it.
             if !cancelledOccurrences.isEmpty {
                 try await connection.execute(
-                    "DELETE FROM meeting_signal WHERE environment_id = \(scope.environment) AND occurrence_key = ANY(\(cancelledOccurrences))")
+                    "DELETE FROM meeting_signal WHERE environment_id = \(environment) AND occurrence_key = ANY(\(cancelledOccurrences))")
             }
             report.emailSignalsStored = try await connection.execute(
                 """
                 INSERT INTO email_signal (tenant_id, environment_id, message_key, account_id, sent_at, to_account,
                                           internal_people, account_people, replies_to, conversation, domains)
-                SELECT DISTINCT ON (key, account_id) \(scope.tenant), \(scope.environment), key, account_id, t1, to_account,
+                SELECT DISTINCT ON (key, account_id) \(tenant), \(environment), key, account_id, t1, to_account,
                        internal_people, account_people, replies_to, conversation, domains
                 FROM staging_signal WHERE is_email ORDER BY key, account_id
                 ON CONFLICT DO NOTHING
@@ -124,7 +124,7 @@ public struct ActivityImporter: Sendable {
                 """
                 INSERT INTO meeting_signal (tenant_id, environment_id, occurrence_key, account_id, starts_at, ends_at, to_account,
                                             internal_people, account_people, domains)
-                SELECT DISTINCT ON (key, account_id) \(scope.tenant), \(scope.environment), key, account_id, t1, t2, to_account,
+                SELECT DISTINCT ON (key, account_id) \(tenant), \(environment), key, account_id, t1, t2, to_account,
                        internal_people, account_people, domains
                 FROM staging_signal WHERE NOT is_email ORDER BY key, account_id
                 ON CONFLICT (tenant_id, environment_id, occurrence_key, account_id) DO UPDATE
@@ -144,7 +144,7 @@ public struct ActivityImporter: Sendable {
 
     /// Deletes every stored signal of the environment (`rapport demo` starting over with a new organization).
     @discardableResult
-    public func deleteAll(tenant: UUID, environment: UUID) async throws -> (emails: Int, meetings: Int) {
+    public func deleteAll() async throws -> (emails: Int, meetings: Int) {
         try await database.withTenant(tenant) { connection in
             (
                 try await connection.execute("DELETE FROM email_signal WHERE environment_id = \(environment)"),
@@ -157,7 +157,7 @@ public struct ActivityImporter: Sendable {
     ///
     /// Works on the keyed hashes: the excluded addresses and domains are hashed
     /// the same way and compared with the signals' participant and domain keys.
-    public func applyExclusions(tenant: UUID, environment: UUID, rules: NoiseRules) async throws -> (emails: Int, meetings: Int) {
+    public func applyExclusions(rules: NoiseRules) async throws -> (emails: Int, meetings: Int) {
         guard !rules.excludedAddresses.isEmpty || !rules.excludedDomains.isEmpty else { return (0, 0) }
         let encoder = SignalRowEncoder(hasher: hasher, tenant: tenant, environment: environment)
         let people = rules.excludedAddresses.map { encoder.key("person:" + $0.lowercased()) }
@@ -179,9 +179,9 @@ public struct ActivityImporter: Sendable {
 
     /// Loads the environment's accounts and contact hashes and builds the classifier.
     func makeClassifier(_ scope: Scope) async throws -> ActivityClassifier {
-        let (accounts, contacts) = try await database.withTenant(scope.tenant) { connection in
+        let (accounts, contacts) = try await database.withTenant(tenant) { connection in
             let accounts = try await connection.query(
-                "SELECT account_id, name, web_domains FROM business_account WHERE environment_id = \(scope.environment)"
+                "SELECT account_id, name, web_domains FROM business_account WHERE environment_id = \(environment)"
             ).map { row in
                 let (id, name, domains) = try row.decode((String, String, [String]).self)
                 return BusinessAccount(id: id, name: name, domains: domains)
@@ -189,7 +189,7 @@ public struct ActivityImporter: Sendable {
             var contactQuery: PostgresQuery = """
                 SELECT e.address_hash, c.account_id FROM contact_email e
                 JOIN contact c USING (tenant_id, environment_id, contact_id)
-                WHERE e.environment_id = \(scope.environment)
+                WHERE e.environment_id = \(environment)
                 """
             if let field = scope.emailField { contactQuery.append(" AND e.field = \(field.lowercased())") }
             var index: [Data: String] = [:]

@@ -4,7 +4,7 @@ import Postgres
 
 extension CustomerDataStore {
     /// Replaces the accounts: accounts not in `accounts` go (with their contacts); the others are updated or added.
-    public func replaceAccounts(tenant: UUID, environment: UUID, accounts: [BusinessAccount]) async throws -> Counts {
+    public func replaceAccounts(accounts: [BusinessAccount]) async throws -> Counts {
         var known = Set<String>()
         for (index, account) in accounts.enumerated() where !known.insert(account.id).inserted {
             throw ServiceError(.invalid, "account id \"\(account.id)\" appears twice", field: "accounts[\(index)].id")
@@ -31,11 +31,11 @@ extension CustomerDataStore {
                 """)
             try await connection.analyzeAsOwner("business_account", unlessEstimatedAtLeast: accounts.count)
         }
-        return try await counts(tenant: tenant, environment: environment)
+        return try await counts()
     }
 
     /// Replaces every contact of the environment; each must name an existing account.
-    public func replaceContacts(tenant: UUID, environment: UUID, contacts: [Contact]) async throws -> Counts {
+    public func replaceContacts(contacts: [Contact]) async throws -> Counts {
         var seen = Set<String>()
         for (index, contact) in contacts.enumerated() where !seen.insert(contact.id).inserted {
             throw ServiceError(.invalid, "contact id \"\(contact.id)\" appears twice", field: "contacts[\(index)].id")
@@ -51,12 +51,12 @@ extension CustomerDataStore {
                     field: "contacts[\(index)].account_id")
             }
             try await connection.execute("DELETE FROM contact WHERE environment_id = \(environment)")
-            try await writeContacts(connection, tenant: tenant, environment: environment, contacts)
+            try await writeContacts(connection, contacts)
         }
-        return try await counts(tenant: tenant, environment: environment)
+        return try await counts()
     }
 
-    func writeContacts(_ connection: PostgresConnection, tenant: UUID, environment: UUID, _ contacts: [Contact]) async throws {
+    func writeContacts(_ connection: PostgresConnection, _ contacts: [Contact]) async throws {
         try await connection.copyThroughStaging(into: "contact", columns: ["tenant_id", "environment_id", "contact_id", "account_id"]) {
             writer in
             for contact in contacts {

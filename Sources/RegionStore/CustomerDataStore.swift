@@ -4,12 +4,15 @@ import Postgres
 
 /// An environment's business accounts and contacts in its region's database.
 public struct CustomerDataStore: Sendable {
-    public let database: RegionDatabase
+    /// The environment's slice of its region database.
+    public let slice: EnvironmentDatabase
     let hasher: AddressHasher
+    var database: RegionDatabase { slice.database }
+    var tenant: UUID { slice.tenant }
+    var environment: UUID { slice.environment }
 
-
-    public init(database: RegionDatabase, hasher: AddressHasher) {
-        self.database = database
+    public init(_ slice: EnvironmentDatabase, hasher: AddressHasher) {
+        self.slice = slice
         self.hasher = hasher
     }
 
@@ -24,7 +27,7 @@ public struct CustomerDataStore: Sendable {
     ///
     /// A contact whose account is not among `accounts` is an error naming it, and nothing is written.
     public func replace(
-        tenant: UUID, environment: UUID, accounts: [BusinessAccount], contacts: [Contact]
+        accounts: [BusinessAccount], contacts: [Contact]
     ) async throws -> Counts {
         var known = Set<String>()
         for (index, account) in accounts.enumerated() {
@@ -52,13 +55,13 @@ public struct CustomerDataStore: Sendable {
                     try await writer.writeRow(tenant, environment, account.id, account.name, account.domains)
                 }
             }
-            try await writeContacts(connection, tenant: tenant, environment: environment, contacts)
+            try await writeContacts(connection, contacts)
         }
-        return try await counts(tenant: tenant, environment: environment)
+        return try await counts()
     }
 
     /// Counts of the environment's customer data, for the prerequisite check and pages.
-    public func counts(tenant: UUID, environment: UUID) async throws -> Counts {
+    public func counts() async throws -> Counts {
         try await database.withTenant(tenant) { connection in
             let row = try await connection.query(
                 """
@@ -72,7 +75,7 @@ public struct CustomerDataStore: Sendable {
     }
 
     /// The names of the given accounts (those that exist), by account id, for pages that list accounts.
-    public func accountNames(tenant: UUID, environment: UUID, ids: [String]) async throws -> [String: String] {
+    public func accountNames(ids: [String]) async throws -> [String: String] {
         guard !ids.isEmpty else { return [:] }
         return try await database.withTenant(tenant, snapshot: true) { connection in
             var names: [String: String] = [:]
@@ -87,7 +90,7 @@ public struct CustomerDataStore: Sendable {
     }
 
     /// Whether some account has a contact with an email address.
-    public func hasAccountWithReachableContact(tenant: UUID, environment: UUID) async throws -> Bool {
+    public func hasAccountWithReachableContact() async throws -> Bool {
         try await database.withTenant(tenant) { connection in
             try await connection.query(
                 """

@@ -11,23 +11,23 @@ import Postgres
 /// computed by `ScoreSQL` from the same formula as `EngagementScoring`, and the
 /// rows are written under the run's id; `publish` then makes the run current.
 public struct EnrichmentAggregator: Sendable {
-    public let database: RegionDatabase
+    /// The environment's slice of its region database.
+    public let slice: EnvironmentDatabase
+    var database: RegionDatabase { slice.database }
+    var tenant: UUID { slice.tenant }
+    var environment: UUID { slice.environment }
 
-    public init(database: RegionDatabase) {
-        self.database = database
+    public init(_ slice: EnvironmentDatabase) {
+        self.slice = slice
     }
 
     /// A run of the aggregation: its id, as-of time and the one-year window before it.
     public struct RunSpec: Sendable {
-        public var tenant: UUID
-        public var environment: UUID
         public var runID: UUID
         public var asOf: Date
         public var weights: ScoreWeights
 
-        public init(tenant: UUID, environment: UUID, runID: UUID = UUID(), asOf: Date, weights: ScoreWeights) {
-            self.tenant = tenant
-            self.environment = environment
+        public init(runID: UUID = UUID(), asOf: Date, weights: ScoreWeights) {
             self.runID = runID
             self.asOf = asOf
             self.weights = weights
@@ -44,40 +44,40 @@ public struct EnrichmentAggregator: Sendable {
     public func aggregate(
         _ run: RunSpec, noiseFigures: [String: Int] = [:], scoring: @Sendable (_ measuredRows: Int) async throws -> Void = { _ in }
     ) async throws -> RunSummary {
-        try await database.withTenant(run.tenant) { connection in
+        try await database.withTenant(tenant) { connection in
             // Sorts and hashes of a million-row aggregation belong in memory, not in temporary files.
             try await connection.execute("SET LOCAL work_mem = '256MB'")
             // A run resumed after a lost worker starts its rows afresh.
             try await connection.execute(
-                "DELETE FROM account_engagement WHERE environment_id = \(run.environment) AND run_id = \(run.runID)")
+                "DELETE FROM account_engagement WHERE environment_id = \(environment) AND run_id = \(run.runID)")
             try await connection.execute(
-                "DELETE FROM enrichment_run WHERE environment_id = \(run.environment) AND run_id = \(run.runID) AND status = 'building'")
+                "DELETE FROM enrichment_run WHERE environment_id = \(environment) AND run_id = \(run.runID) AND status = 'building'")
             // The measures statement's estimates (the correlated reply subqueries) are high enough for
             // PostgreSQL to JIT-compile it with LLVM: ~2 s on every run, 80% of a small environment's run.
             try await connection.execute("SET LOCAL jit = off")
             try await connection.execute(
                 """
                 INSERT INTO enrichment_run (tenant_id, environment_id, run_id, status, as_of, window_start, score_version, weights)
-                VALUES (\(run.tenant), \(run.environment), \(run.runID), 'building', \(run.asOf), \(run.windowStart),
+                VALUES (\(tenant), \(environment), \(run.runID), 'building', \(run.asOf), \(run.windowStart),
                         \(EngagementScoring.version), \(PostgresJSON(run.weights)))
                 """)
             try await connection.execute(
-                "DELETE FROM email_signal WHERE environment_id = \(run.environment) AND sent_at < \(run.windowStart)")
+                "DELETE FROM email_signal WHERE environment_id = \(environment) AND sent_at < \(run.windowStart)")
             try await connection.execute(
-                "DELETE FROM meeting_signal WHERE environment_id = \(run.environment) AND starts_at < \(run.windowStart)")
+                "DELETE FROM meeting_signal WHERE environment_id = \(environment) AND starts_at < \(run.windowStart)")
             try await buildMeasures(connection, run)
             let measured = try await connection.query("SELECT count(*) FROM measures")[0].decode(Int.self, at: 0)
             try await scoring(measured)
-            try await connection.execute(ScoreSQL.insertScoredRows(run: run))
+            try await connection.execute(ScoreSQL.insertScoredRows(slice, run: run))
             let summary = try await summarize(connection, run, noiseFigures: noiseFigures)
             try await connection.execute(
-                "UPDATE enrichment_run SET summary = \(PostgresJSON(summary)) WHERE environment_id = \(run.environment) AND run_id = \(run.runID)")
+                "UPDATE enrichment_run SET summary = \(PostgresJSON(summary)) WHERE environment_id = \(environment) AND run_id = \(run.runID)")
             return summary
         }
     }
 
     /// Makes the run the environment's current result in one transaction, then drops older runs' rows.
-    public func publish(tenant: UUID, environment: UUID, runID: UUID, at moment: Date) async throws {
+    public func publish(runID: UUID, at moment: Date) async throws {
         try await database.withTenant(tenant) { connection in
             let status: String? = try await connection.query(
                 "SELECT status FROM enrichment_run WHERE environment_id = \(environment) AND run_id = \(runID) FOR UPDATE"
@@ -110,7 +110,7 @@ public struct EnrichmentAggregator: Sendable {
     }
 
     /// Marks a run failed and removes its rows; the current result stays as it was.
-    public func discard(tenant: UUID, environment: UUID, runID: UUID) async throws {
+    public func discard(runID: UUID) async throws {
         try await database.withTenant(tenant) { connection in
             try await connection.execute(
                 "DELETE FROM account_engagement WHERE environment_id = \(environment) AND run_id = \(runID)")
@@ -128,7 +128,6 @@ public struct EnrichmentAggregator: Sendable {
     /// and Week figures then come from one `GROUPING SETS` pass over each, and the
     /// two are joined once.
     private func buildMeasures(_ connection: PostgresConnection, _ run: RunSpec) async throws {
-        let environment = run.environment
         let asOf = run.asOf
         let windowStart = run.windowStart
         let levels = Self.levels(of: "day", windowStart: windowStart)

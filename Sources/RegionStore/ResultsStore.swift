@@ -7,14 +7,18 @@ import Postgres
 /// Every read names the run it read, so a client paging through rows can pin
 /// the run (`runID`) and never mix two runs' pages.
 public struct ResultsStore: Sendable {
-    public let database: RegionDatabase
+    /// The environment's slice of its region database.
+    public let slice: EnvironmentDatabase
+    var database: RegionDatabase { slice.database }
+    var tenant: UUID { slice.tenant }
+    var environment: UUID { slice.environment }
 
-    public init(database: RegionDatabase) {
-        self.database = database
+    public init(_ slice: EnvironmentDatabase) {
+        self.slice = slice
     }
 
     /// The current run's summary, or nil before the first publish.
-    public func summary(tenant: UUID, environment: UUID) async throws -> RunSummary? {
+    public func summary() async throws -> RunSummary? {
         try await database.withTenant(tenant, snapshot: true) { connection in
             let rows = try await connection.query(
                 """
@@ -30,7 +34,7 @@ public struct ResultsStore: Sendable {
     }
 
     /// Every published run's summary, oldest first: one point per run.
-    public func history(tenant: UUID, environment: UUID) async throws -> [RunSummary] {
+    public func history() async throws -> [RunSummary] {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
                 """
@@ -80,7 +84,7 @@ public struct ResultsStore: Sendable {
             .first(decoding: UUID.self)
     }
 
-    public func rows(tenant: UUID, environment: UUID, _ query: Query) async throws -> Page? {
+    public func rows(_ query: Query) async throws -> Page? {
         try await database.withTenant(tenant, snapshot: true) { connection in
             guard let run = try await runID(connection, environment: environment, pinned: query.runID) else { return nil }
             let filter = Self.filter(environment: environment, run: run, query)
@@ -116,7 +120,7 @@ public struct ResultsStore: Sendable {
 
     /// Streams every row of the current run in key order, in chunks, to `body`, from one snapshot.
     public func export(
-        tenant: UUID, environment: UUID, level: String?, chunk: Int = 5_000,
+        level: String?, chunk: Int = 5_000,
         isolation: isolated (any Actor)? = #isolation,
         _ body: ([EnrichedRow]) async throws -> Void
     ) async throws -> UUID? {
@@ -156,7 +160,7 @@ public struct ResultsStore: Sendable {
         public var monthly: [EnrichedRow]
     }
 
-    public func customerCard(tenant: UUID, environment: UUID, accountID: String) async throws -> CustomerCard? {
+    public func customerCard(accountID: String) async throws -> CustomerCard? {
         try await database.withTenant(tenant, snapshot: true) { connection in
             guard let run = try await runID(connection, environment: environment, pinned: nil) else { return nil }
             let yearRows = try await connection.query(

@@ -30,7 +30,7 @@ enum ScoreSQL {
     }
 
     /// `INSERT … SELECT` of the run's rows from `measures`, with raw value, rank score and breakdown.
-    static func insertScoredRows(run: EnrichmentAggregator.RunSpec) -> PostgresQuery {
+    static func insertScoredRows(_ slice: EnvironmentDatabase, run: EnrichmentAggregator.RunSpec) -> PostgresQuery {
         let terms = terms(run.weights)
         let raw = ScoreFormulaSQL.raw(terms, weights: run.weights)
         let components = terms.map { "'\($0.name)', jsonb_build_object('input', (\($0.input))::float8, 'contribution', (\($0.contribution))::float8)" }
@@ -44,7 +44,7 @@ enum ScoreSQL {
                 contacts_in_meetings, contacts_in_emails, account_contacts_in_meetings, account_contacts_in_emails,
                 engagement_start_date, days_since_last_email, days_since_last_meeting, average_meeting_minutes,
                 average_reply_minutes, components)
-            SELECT \(run.tenant), \(run.environment), \(run.runID), level, period_start, account_id,
+            SELECT \(slice.tenant), \(slice.environment), \(run.runID), level, period_start, account_id,
                    ((100 * (count(*) OVER period - rank() OVER (period ORDER BY tie DESC) + 1) + count(*) OVER period - 1)
                     / count(*) OVER period)::int,
                    raw, emails_to_account, emails_from_account, meetings_from_account, meetings_to_account,

@@ -89,7 +89,7 @@ struct RunPipeline: Sendable {
                 mailboxes = try await platform.enrichments.mailboxes(tenant: run.tenantID, environment: run.environmentID)
             }
             let scope = try await platform.activityScope(for: environment, asOf: run.asOf)
-            let importer = try platform.importer(for: environment)
+            let importer = try platform.scope(for: environment).importer
             var counts: [String: Int] = [:]
             let queue = platform.runs
             for collector in served {
@@ -103,18 +103,18 @@ struct RunPipeline: Sendable {
         case .match:
             let stored = try await platform.enrichments.configuration(tenant: run.tenantID, environment: run.environmentID)
             let rules = stored?.configuration.rules ?? NoiseRules()
-            let removed = try await platform.importer(for: environment).applyExclusions(
-                tenant: run.tenantID, environment: run.environmentID, rules: rules)
+            let removed = try await platform.scope(for: environment).importer.applyExclusions(
+                rules: rules)
             return (.succeeded, ["excluded_email_signals": removed.emails, "excluded_meeting_signals": removed.meetings])
 
         case .aggregate:
             let stored = try await platform.enrichments.configuration(tenant: run.tenantID, environment: run.environmentID)
             let spec = EnrichmentAggregator.RunSpec(
-                tenant: run.tenantID, environment: run.environmentID, runID: run.id, asOf: run.asOf,
+                runID: run.id, asOf: run.asOf,
                 weights: stored?.configuration.weights ?? .defaults)
             let queue = platform.runs
             let pause = pauseAt
-            let summary = try await platform.aggregator(for: environment).aggregate(spec, noiseFigures: noise) { measured in
+            let summary = try await platform.scope(for: environment).aggregator.aggregate(spec, noiseFigures: noise) { measured in
                 // The measures are built; the score is computed in the same transaction next.
                 try await queue.stepFinished(run, .aggregate, state: .succeeded, counts: ["rows": measured], at: Date())
                 try await queue.stepStarted(run, .score, at: Date())
@@ -132,12 +132,12 @@ struct RunPipeline: Sendable {
             return (.succeeded, [:])
 
         case .publish:
-            try await platform.aggregator(for: environment).publish(
-                tenant: run.tenantID, environment: run.environmentID, runID: run.id, at: Date())
+            try await platform.scope(for: environment).aggregator.publish(
+                runID: run.id, at: Date())
             // Segments are re-evaluated on the new result; their sizes are kept per run.
-            let segments = try platform.segments(for: environment)
-            let skipped = try await segments.evaluateAll(tenant: run.tenantID, environment: run.environmentID, at: run.asOf)
-            var counts = ["segments": try await segments.segments(tenant: run.tenantID, environment: run.environmentID).count]
+            let segments = try platform.scope(for: environment).segments
+            let skipped = try await segments.evaluateAll(at: run.asOf)
+            var counts = ["segments": try await segments.segments().count]
             if skipped > 0 { counts["segments_not_evaluated"] = skipped }
             return (.succeeded, counts)
         }

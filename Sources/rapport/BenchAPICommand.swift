@@ -58,11 +58,11 @@ struct BenchAPICommand: AsyncParsableCommand {
                    now() - random() * interval '360 days', g % 2 = 0, ARRAY[(g % 40)::bigint], ARRAY[(1000 + g % 9)::bigint]
             FROM generate_series(1, \(emails)) g
             """)
-        let aggregator = EnrichmentAggregator(database: try regions.database(for: .eu))
+        let aggregator = try platform.scope(for: environment).aggregator
         let started = ContinuousClock.now
-        let first = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
+        let first = EnrichmentAggregator.RunSpec(asOf: Date(), weights: .defaults)
         let summary = try await aggregator.aggregate(first)
-        try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: first.runID, at: Date())
+        try await aggregator.publish(runID: first.runID, at: Date())
         printLine(String(format: "published %d enriched customers in %.1f s", summary.enrichedCustomers, (ContinuousClock.now - started).seconds))
 
         let port = Int.random(in: 20_000..<30_000)
@@ -76,10 +76,10 @@ struct BenchAPICommand: AsyncParsableCommand {
         let published = BenchProblemCount()
         let publisher = Task {
             while !Task.isCancelled {
-                let run = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: Date(), weights: .defaults)
+                let run = EnrichmentAggregator.RunSpec(asOf: Date(), weights: .defaults)
                 do {
                     try await aggregator.aggregate(run)
-                    try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: run.runID, at: Date())
+                    try await aggregator.publish(runID: run.runID, at: Date())
                     published.add()
                 } catch { break }
             }

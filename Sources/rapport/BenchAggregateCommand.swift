@@ -59,14 +59,14 @@ struct AggregateBench: AsyncParsableCommand {
         let baselineSampler = (sampler.peakClusterPSS, sampler.peakClusterRSS, sampler.peakClusterAnonymous)
         sampler.stop()
 
-        let aggregator = EnrichmentAggregator(database: region.database)
+        let aggregator = EnrichmentAggregator(region.slice)
         var summary: RunSummary?
         let rapportSampler = BenchMemorySampler(cluster: region.cluster.dataDirectory)
         for _ in 0..<max(1, repeats) {
-            let run = EnrichmentAggregator.RunSpec(tenant: region.tenant, environment: region.environment, asOf: asOf, weights: .defaults)
+            let run = EnrichmentAggregator.RunSpec(asOf: asOf, weights: .defaults)
             let started = ContinuousClock.now
             summary = try await aggregator.aggregate(run)
-            try await aggregator.publish(tenant: region.tenant, environment: region.environment, runID: run.runID, at: asOf)
+            try await aggregator.publish(runID: run.runID, at: asOf)
             rapportBest = min(rapportBest, (ContinuousClock.now - started).seconds)
         }
         rapportSampler.stop()
@@ -103,7 +103,7 @@ struct AggregateBench: AsyncParsableCommand {
                      organization.contacts.count, (ContinuousClock.now - clock).seconds))
         clock = ContinuousClock.now
         let generator = ActivityGenerator(organization)
-        let report = try await ActivityImporter(database: region.database, hasher: region.hasher).importRecords(region.scope(organization)) {
+        let report = try await ActivityImporter(region.slice, hasher: region.hasher).importRecords(region.scope(organization)) {
             consume in
             for await record in generator.records { try await consume(record) }
         }

@@ -113,19 +113,21 @@ struct BenchRegion {
         ThrowawayCluster(folder: folder, cluster: cluster).stop()
     }
 
+    /// The environment's slice of the throwaway region database.
+    var slice: EnvironmentDatabase { EnvironmentDatabase(database: database, tenant: tenant, environment: environment) }
+
     /// The import scope of the environment: the organization's domain, its selected mailboxes, every email column.
     func scope(_ organization: SyntheticOrganization) -> ActivityImporter.Scope {
         let asOf = organization.spec.asOf
         return ActivityImporter.Scope(
-            tenant: tenant, environment: environment, internalDomains: organization.internalDomains,
+            internalDomains: organization.internalDomains,
             selectedAddresses: Set(organization.selectedAddresses), emailField: nil,
             windowStart: asOf.addingTimeInterval(-365 * 86_400), windowEnd: asOf)
     }
 
     /// Replaces the environment's customer data with the organization's accounts and contacts.
     func loadCustomerData(_ organization: SyntheticOrganization) async throws -> CustomerDataStore.Counts {
-        try await CustomerDataStore(database: database, hasher: hasher).replace(
-            tenant: tenant, environment: environment, accounts: organization.businessAccounts, contacts: organization.crmContacts)
+        try await CustomerDataStore(slice, hasher: hasher).replace(accounts: organization.businessAccounts, contacts: organization.crmContacts)
     }
 
     /// Writes every generated record as NDJSON (the push format), streaming; returns the records and bytes written.
@@ -155,7 +157,7 @@ struct BenchRegion {
     func importFile(_ path: URL, scope: ActivityImporter.Scope) async throws -> ImportReport {
         let source = FileRecordSource(paths: [path.path], window: TimeWindow(from: scope.windowStart, to: scope.windowEnd))
         let problems = BenchProblemCount()
-        let report = try await ActivityImporter(database: database, hasher: hasher).importRecords(scope) { consume in
+        let report = try await ActivityImporter(slice, hasher: hasher).importRecords(scope) { consume in
             try await source.forEach(problem: { _ in problems.add() }) { record in try await consume(record) }
         }
         if problems.value > 0 { throw BenchError("\(problems.value) NDJSON lines could not be parsed") }

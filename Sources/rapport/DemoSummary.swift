@@ -19,7 +19,7 @@ struct DemoSummary {
         var mismatched: [String] = []
         printLine("\nenvironment  region  run        seconds  emails  meetings  enriched customers (expected)")
         for (environment, run) in zip(demo.environments, runs) {
-            let summary = try await platform.results(for: environment).summary(tenant: demo.tenant.id, environment: environment.id)
+            let summary = try await platform.scope(for: environment).results.summary()
             var seconds = "-"
             if let started = run.startedAt, let finished = run.finishedAt { seconds = String(format: "%.1f", finished.timeIntervalSince(started)) }
             let enriched = summary?.enrichedCustomers ?? 0
@@ -33,7 +33,7 @@ struct DemoSummary {
         var query = ResultsStore.Query()
         query.level = "Year"
         query.limit = 10
-        let top = try await platform.results(for: environment).rows(tenant: demo.tenant.id, environment: environment.id, query)
+        let top = try await platform.scope(for: environment).results.rows(query)
         printLine("\nThe ten most engaged accounts (\(environment.name), the year to \(day(organization.spec.asOf))):")
         printLine("  score  account                             emails to/from  meetings  days since last email")
         for row in top?.rows ?? [] {
@@ -43,10 +43,9 @@ struct DemoSummary {
                     + "\(pad("\(row.emailsToAccount)/\(row.emailsFromAccount)", 15)) \(pad("\(meetings)", 9)) \(row.daysSinceLastEmail.map(String.init) ?? "-")")
         }
 
-        let segmentStore = try platform.segments(for: environment)
-        if let stale = try await segmentStore.segments(tenant: demo.tenant.id, environment: environment.id).first(where: { $0.name == "Stale accounts" }) {
-            let page = try await segmentStore.members(
-                tenant: demo.tenant.id, environment: environment.id, segment: stale.id, limit: 5, offset: 0, at: platform.now())
+        let segmentStore = try platform.scope(for: environment).segments
+        if let stale = try await segmentStore.segments().first(where: { $0.name == "Stale accounts" }) {
+            let page = try await segmentStore.members(segment: stale.id, limit: 5, offset: 0, at: platform.now())
             printLine("\nStale accounts (\(environment.name)): \(page.total) of \(organization.accounts.count) accounts, no email or meeting for 60 days")
             for member in page.members {
                 printLine("  \(pad(member.name, 35)) last email \(member.daysSinceLastEmail.map { "\($0) days ago" } ?? "never")")

@@ -78,8 +78,8 @@ struct DemoTenant {
                     tenant: tenant.id, environment: environment.id, organizationURL: "https://\(entry.dataverseHost)",
                     organizationID: UUID(uuidString: "6f1c2b8e-0000-4000-8000-00000000000\(index + 1)")!, by: ownerCaller)
             }
-            _ = try await platform.customerData(for: environment).replace(
-                tenant: tenant.id, environment: environment.id, accounts: accounts, contacts: contacts)
+            _ = try await platform.scope(for: environment).customerData.replace(
+                accounts: accounts, contacts: contacts)
             _ = try await platform.saveEnrichment(
                 tenant: tenant.id, environment: environment.id,
                 EnrichmentConfiguration(
@@ -124,8 +124,8 @@ struct DemoTenant {
     func queueRuns(platform: Platform, asOf: Date) async throws -> [RunRecord] {
         var runs: [RunRecord] = []
         for environment in environments {
-            try await platform.graphSync(for: environment).resetAll()
-            try await platform.importer(for: environment).deleteAll(tenant: tenant.id, environment: environment.id)
+            try await platform.scope(for: environment).graphSync.resetAll()
+            try await platform.scope(for: environment).importer.deleteAll()
             if let active = try await platform.runs.active(tenant: tenant.id, environment: environment.id) {
                 runs.append(active)
             } else {

@@ -21,14 +21,14 @@ struct EnrichCommand: AsyncParsableCommand {
         try await OperatorContext.run { context in
             let tenant = try await context.control.findTenant(target.tenant)
             let environment = try await context.control.findEnvironment(tenant: tenant.id, target.environment)
-            let aggregator = try context.runtime.services.aggregator(for: environment)
-            let run = EnrichmentAggregator.RunSpec(tenant: tenant.id, environment: environment.id, asOf: moment, weights: .defaults)
+            let aggregator = try context.runtime.services.platform.scope(for: environment).aggregator
+            let run = EnrichmentAggregator.RunSpec(asOf: moment, weights: .defaults)
             do {
                 let summary = try await aggregator.aggregate(run)
-                try await aggregator.publish(tenant: tenant.id, environment: environment.id, runID: run.runID, at: Date())
+                try await aggregator.publish(runID: run.runID, at: Date())
                 print("published run \(run.runID.uuidString.lowercased()): \(summary.enrichedCustomers) enriched customers, \(summary.emailsProcessed) emails, \(summary.meetingsProcessed) meetings, \(summary.daysOfData) days of data")
             } catch {
-                try? await aggregator.discard(tenant: tenant.id, environment: environment.id, runID: run.runID)
+                try? await aggregator.discard(runID: run.runID)
                 throw error
             }
         }

@@ -42,7 +42,7 @@ struct GraphBenchSetup {
                 tenant: tenant.id, environment: environment.id, organizationURL: "https://bench.crm4.dynamics.com", organizationID: UUID(), by: caller)
             let businessAccounts = (0..<accounts).map { BusinessAccount(id: "A\($0)", name: "Account \($0)", domains: ["account\($0).example"]) }
             let contacts = (0..<accounts).map { Contact(id: "C\($0)", accountID: "A\($0)", emailsByColumn: ["emailaddress1": "c0@account\($0).example"]) }
-            _ = try await platform.customerData(for: environment).replace(tenant: tenant.id, environment: environment.id, accounts: businessAccounts, contacts: contacts)
+            _ = try await platform.scope(for: environment).customerData.replace(accounts: businessAccounts, contacts: contacts)
             _ = try await platform.saveEnrichment(
                 tenant: tenant.id, environment: environment.id,
                 EnrichmentConfiguration(name: "Bench", addresses: [], groups: ["Sales"], agreed: true, emailField: "emailaddress1"), by: caller)

@@ -32,15 +32,15 @@ struct ImportCommand: AsyncParsableCommand {
             let environment = try await context.control.findEnvironment(tenant: tenant.id, target.environment)
             let services = context.runtime.services
             if let (accounts, contacts) = customerData {
-                let counts = try await services.customerData(for: environment).replace(
-                    tenant: tenant.id, environment: environment.id, accounts: accounts, contacts: contacts)
+                let counts = try await services.platform.scope(for: environment).customerData.replace(
+                    accounts: accounts, contacts: contacts)
                 print("imported \(counts.accounts) accounts, \(counts.contacts) contacts, \(counts.contactEmails) contact email addresses into \(environment.name) (\(environment.region.rawValue))")
             }
             guard !activity.isEmpty else { return }
             let scope = try await services.activityScope(for: environment)
             let problems = Mutex<[IngestError]>([])
             let source = FileRecordSource(paths: activity, window: TimeWindow(from: scope.windowStart, to: scope.windowEnd))
-            let report = try await services.importer(for: environment).importRecords(scope) { consume in
+            let report = try await services.platform.scope(for: environment).importer.importRecords(scope) { consume in
                 try await source.forEach(problem: { error in problems.withLock { $0.append(error) } }) { record in
                     try await consume(record)
                 }

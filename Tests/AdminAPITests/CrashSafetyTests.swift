@@ -20,7 +20,7 @@ struct CrashSafetyTests {
             #expect(try await client.call(.post, "/v1/tenants/\(fixture.tenant.id)/consent", key: fixture.o365Key, json: ["decision": "grant"]).status == .ok)
             try await fixture.pushActivity(client, region: .uk, at: harness.clock.now)
             let environment = try await platform.control.environment(tenant: fixture.tenantID, id: fixture.environmentID(.uk))
-            let results = try platform.results(for: environment)
+            let results = try platform.scope(for: environment).results
 
             // The uninterrupted run, for comparison.
             let survivor = RegionWorker(platform: platform, configuration: .init(region: .uk, workerID: "survivor", lease: 2), logger: .init(label: "survivor"))
@@ -70,7 +70,7 @@ struct CrashSafetyTests {
                 let run = try #require(finished, "the run killed in \(step.rawValue) was never completed")
                 #expect(run.status == .succeeded, "killed in \(step.rawValue): \(run.error ?? "")")
                 #expect(run.attempts == 2, "killed in \(step.rawValue)")
-                #expect(try await results.summary(tenant: fixture.tenantID, environment: fixture.environmentID(.uk))?.runID == runID)
+                #expect(try await results.summary()?.runID == runID)
                 #expect(try await allRows(results, fixture) == baseline, "killed in \(step.rawValue)")
                 #expect(try await signals(platform, fixture) == signalCount, "killed in \(step.rawValue)")
             }
@@ -84,7 +84,7 @@ struct CrashSafetyTests {
         query.limit = 1000
         query.sort = .accountID
         query.descending = false
-        return try #require(try await results.rows(tenant: fixture.tenantID, environment: fixture.environmentID(.uk), query)).rows
+        return try #require(try await results.rows(query)).rows
     }
 
     func signals(_ platform: Platform, _ fixture: LifecycleFixture) async throws -> Int {

@@ -89,10 +89,10 @@ struct DataAndResultsTests {
 
             #expect(try await client.call(.get, "\(base)/results", key: tenant.ownerKey).status == .notFound)
             let environment = try await harness.services.control.environment(tenant: UUID(uuidString: tenant.id)!, id: UUID(uuidString: tenant.environments[.uk]!)!)
-            let aggregator = try harness.services.aggregator(for: environment)
-            let run = EnrichmentAggregator.RunSpec(tenant: environment.tenantID, environment: environment.id, asOf: harness.clock.now, weights: .defaults)
+            let aggregator = try harness.services.platform.scope(for: environment).aggregator
+            let run = EnrichmentAggregator.RunSpec(asOf: harness.clock.now, weights: .defaults)
             try await aggregator.aggregate(run)
-            try await aggregator.publish(tenant: environment.tenantID, environment: environment.id, runID: run.runID, at: harness.clock.now)
+            try await aggregator.publish(runID: run.runID, at: harness.clock.now)
 
             let summary = try await client.call(.get, "\(base)/results", key: tenant.ownerKey)
             #expect(summary["enriched_customers"] as? Int == 2)

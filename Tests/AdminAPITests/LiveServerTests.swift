@@ -56,13 +56,14 @@ struct LiveServerTests {
             let started = ContinuousClock.now
             let connection = try RawHTTPConnection(port: port)
             try connection.send("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            let answer = connection.readUntilClosed(timeout: 10)
-            #expect(answer != nil, "the connection was still open after 10 s")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            let answer = connection.readUntilClosed(timeout: 30)
+            #expect(answer != nil, "the connection was still open after 30 s")
+            // Closed by the 1 s timeout (the machine may be busy), not left open as before.
+            #expect(ContinuousClock.now - started < .seconds(20))
             // (The test client's own idle connection was closed too: ask on a new one.)
             let fresh = try RawHTTPConnection(port: port)
             try fresh.send("GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            #expect(fresh.readUntilClosed(timeout: 5)?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(fresh.readUntilClosed(timeout: 30)?.hasPrefix("HTTP/1.1 200") == true)
         }
         await harness.shutdown()
     }

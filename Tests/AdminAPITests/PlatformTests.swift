@@ -74,8 +74,7 @@ struct PlatformTests {
         _ = try await store.createTenant(name: "Routed \(tenant)", emailDomains: ["routed.example"], by: root)
         let created = try await store.listTenants().first { $0.name.hasPrefix("Routed") }!
         let eu = try await store.createEnvironment(tenant: created.id, name: "eu", region: .eu, profileType: .businessAccounts, by: root)
-        _ = try await harness.services.customerData(for: eu).replace(
-            tenant: created.id, environment: eu.id,
+        _ = try await harness.services.platform.scope(for: eu).customerData.replace(
             accounts: [BusinessAccount(id: "A", name: "A", domains: ["a.example"])],
             contacts: [Contact(id: "C", accountID: "A", emailsByColumn: ["email": "c@a.example"])])
         for region in Region.allCases {
@@ -92,9 +91,11 @@ struct PlatformTests {
         let database = try harness.services.regions.database(for: .uk)
         let (a, b, environment) = (UUID(), UUID(), UUID())
         for (tenant, name) in [(a, "alpha"), (b, "beta")] {
-            _ = try await CustomerDataStore(database: database, hasher: AddressHasher(serviceSecret: APIHarness.secret, tenant: tenant))
+            _ = try await CustomerDataStore(
+                EnvironmentDatabase(database: database, tenant: tenant, environment: environment),
+                hasher: AddressHasher(serviceSecret: APIHarness.secret, tenant: tenant)
+            )
                 .replace(
-                    tenant: tenant, environment: environment,
                     accounts: [BusinessAccount(id: "\(name)-1", name: name, domains: []), BusinessAccount(id: "\(name)-2", name: name, domains: [])],
                     contacts: [])
         }

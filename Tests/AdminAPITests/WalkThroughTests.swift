@@ -50,9 +50,8 @@ struct WalkThroughTests {
                 json: ["principal_id": admin["id"] as! String, "role": "o365_admin", "notify_email": "it@contoso.example"])
             #expect(o365.status == .created, "\(o365.text)")
             let environment = try await harness.services.control.environment(tenant: UUID(uuidString: tenant.id)!, id: UUID(uuidString: eu)!)
-            let customerData = try harness.services.customerData(for: environment)
+            let customerData = try harness.services.platform.scope(for: environment).customerData
             _ = try await customerData.replace(
-                tenant: environment.tenantID, environment: environment.id,
                 accounts: [BusinessAccount(id: "A1", name: "Fabrikam", domains: ["fabrikam.example"])],
                 contacts: [Contact(id: "C1", accountID: "A1", emailsByColumn: ["emailaddress1": "jo@fabrikam.example"])])
 

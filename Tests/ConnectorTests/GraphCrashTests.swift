@@ -48,7 +48,7 @@ struct GraphCrashTests {
             let finished = Set(try await platform.graphRunMailboxes.entries(tenant: fixture.tenantID, run: runID).filter { $0.kind == "email" && $0.state == .done }
                 .compactMap(\.directoryID))
             #expect(finished.count >= 2 && finished.count < 6, "\(finished.count) mailboxes finished before the kill")
-            let points = try await platform.graphSync(for: try await platform.control.environment(tenant: fixture.tenantID, id: fixture.environment)).resumePoints()
+            let points = try await platform.scope(for: try await platform.control.environment(tenant: fixture.tenantID, id: fixture.environment)).graphSync.resumePoints()
             #expect(points.values.flatMap(\.values).contains { !$0.complete } || points.count > finished.count, "resume points were stored as pages committed")
 
             // Another worker takes the run over when the lease lapses.

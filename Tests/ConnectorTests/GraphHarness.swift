@@ -109,7 +109,7 @@ struct GraphHarness {
         let environment = try await platform.control.environment(tenant: tenant, id: environmentID)
         var scope = try await platform.activityScope(for: environment)
         scope.windowEnd = platform.now().addingTimeInterval(Double(platform.graph.calendarHorizonDays) * 86_400)
-        _ = try await platform.importer(for: environment).importRecords(scope) { consume in
+        _ = try await platform.scope(for: environment).importer.importRecords(scope) { consume in
             for record in records { try await consume(record) }
         }
     }

@@ -129,7 +129,6 @@ struct HandComputedOrganizationTests {
     func prepare() async throws -> PipelineHarness {
         let harness = try await PipelineHarness.make()
         _ = try await harness.customerData.replace(
-            tenant: harness.tenantID, environment: harness.environment,
             accounts: [
                 BusinessAccount(id: "A1", name: "Fabrikam", domains: ["fabrikam.com"]),
                 BusinessAccount(id: "A2", name: "Tailspin", domains: ["tailspin.com"]),
@@ -179,9 +178,9 @@ struct HandComputedOrganizationTests {
     func everyColumn() async throws {
         let harness = try await prepare()
         _ = try await harness.importRecords(Self.records, scope: harness.scope(asOf: Self.asOf, selected: Self.selected))
-        let run = EnrichmentAggregator.RunSpec(tenant: harness.tenantID, environment: harness.environment, asOf: Self.asOf, weights: .defaults)
+        let run = EnrichmentAggregator.RunSpec(asOf: Self.asOf, weights: .defaults)
         let summary = try await harness.aggregator.aggregate(run)
-        try await harness.aggregator.publish(tenant: harness.tenantID, environment: harness.environment, runID: run.runID, at: Self.asOf)
+        try await harness.aggregator.publish(runID: run.runID, at: Self.asOf)
 
         #expect(summary.enrichedCustomers == 4)
         #expect(summary.emailsProcessed == 12)
@@ -193,7 +192,7 @@ struct HandComputedOrganizationTests {
         query.level = "Year"
         query.sort = .accountID
         query.descending = false
-        let year = try #require(try await harness.results.rows(tenant: harness.tenantID, environment: harness.environment, query))
+        let year = try #require(try await harness.results.rows(query))
         #expect(year.total == 4)
         let rows = Dictionary(uniqueKeysWithValues: year.rows.map { ($0.accountID, $0) })
 
@@ -239,7 +238,7 @@ struct HandComputedOrganizationTests {
         var monthQuery = ResultsStore.Query()
         monthQuery.level = "Month"
         monthQuery.accountID = "A1"
-        let months = try #require(try await harness.results.rows(tenant: harness.tenantID, environment: harness.environment, monthQuery)).rows
+        let months = try #require(try await harness.results.rows(monthQuery)).rows
         #expect(months.map(\.aggregationStartDate) == ["2026-06-01"])
         #expect(months.first?.emailsFromAccount == 4)
         let litwareMonths = try await monthsOf("A4", harness)
@@ -253,7 +252,7 @@ struct HandComputedOrganizationTests {
         weekQuery.accountID = "A1"
         weekQuery.sort = .aggregationStartDate
         weekQuery.descending = false
-        let weeks = try #require(try await harness.results.rows(tenant: harness.tenantID, environment: harness.environment, weekQuery)).rows
+        let weeks = try #require(try await harness.results.rows(weekQuery)).rows
         #expect(weeks.map(\.aggregationStartDate) == ["2026-06-01", "2026-06-08", "2026-06-15", "2026-06-22"])
         #expect(weeks.map(\.emailsToAccount) == [1, 1, 1, 0])
         #expect(weeks.map(\.emailsFromAccount) == [1, 1, 2, 0])
@@ -275,7 +274,7 @@ struct HandComputedOrganizationTests {
         ]
         let reference = Dictionary(uniqueKeysWithValues: EngagementScoring.score(inputs, weights: .defaults).map { ($0.accountID, $0) })
         for account in ["A1", "A2", "A3", "A4"] {
-            let card = try #require(try await harness.results.customerCard(tenant: harness.tenantID, environment: harness.environment, accountID: account))
+            let card = try #require(try await harness.results.customerCard(accountID: account))
             let expected = try #require(reference[account])
             #expect(abs(card.rawScore - expected.raw) < 1e-9, "\(account): SQL \(card.rawScore), Swift \(expected.raw)")
             #expect(card.year.engagementScore == expected.score, "\(account)")
@@ -287,7 +286,7 @@ struct HandComputedOrganizationTests {
         }
         #expect(rows["A1"]?.engagementScore == 100)
         #expect(Set(year.rows.map(\.engagementScore)).allSatisfy { (0...100).contains($0) })
-        let card = try #require(try await harness.results.customerCard(tenant: harness.tenantID, environment: harness.environment, accountID: "A1"))
+        let card = try #require(try await harness.results.customerCard(accountID: "A1"))
         #expect(card.name == "Fabrikam")
         #expect(card.totalEmails == 7)
         #expect(card.totalMeetings == 4)
@@ -301,6 +300,6 @@ struct HandComputedOrganizationTests {
         query.accountID = account
         query.sort = .aggregationStartDate
         query.descending = false
-        return try #require(try await harness.results.rows(tenant: harness.tenantID, environment: harness.environment, query)).rows
+        return try #require(try await harness.results.rows(query)).rows
     }
 }

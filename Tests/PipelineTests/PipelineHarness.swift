@@ -33,14 +33,16 @@ struct PipelineHarness {
     private let tenantOverride: UUID
     var tenantID: UUID { tenantOverride }
 
-    var customerData: CustomerDataStore { CustomerDataStore(database: database, hasher: hasher) }
-    var importer: ActivityImporter { ActivityImporter(database: database, hasher: hasher) }
-    var aggregator: EnrichmentAggregator { EnrichmentAggregator(database: database) }
-    var results: ResultsStore { ResultsStore(database: database) }
+    /// The environment's slice of the region database the stores work on.
+    var slice: EnvironmentDatabase { EnvironmentDatabase(database: database, tenant: tenantID, environment: environment) }
+    var customerData: CustomerDataStore { CustomerDataStore(slice, hasher: hasher) }
+    var importer: ActivityImporter { ActivityImporter(slice, hasher: hasher) }
+    var aggregator: EnrichmentAggregator { EnrichmentAggregator(slice) }
+    var results: ResultsStore { ResultsStore(slice) }
 
     func scope(asOf: Date, selected: Set<String>?, rules: NoiseRules = NoiseRules()) -> ActivityImporter.Scope {
         ActivityImporter.Scope(
-            tenant: tenantID, environment: environment, internalDomains: ["contoso.com"], selectedAddresses: selected,
+            internalDomains: ["contoso.com"], selectedAddresses: selected,
             emailField: "emailaddress1", rules: rules, windowStart: asOf.addingTimeInterval(-365 * 86_400), windowEnd: asOf)
     }
 

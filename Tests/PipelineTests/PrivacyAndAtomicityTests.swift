@@ -17,9 +17,9 @@ struct PrivacyAndAtomicityTests {
         let harness = try await prepared()
         let asOf = HandComputedOrganizationTests.asOf
         _ = try await harness.importRecords(HandComputedOrganizationTests.records, scope: harness.scope(asOf: asOf, selected: HandComputedOrganizationTests.selected))
-        let run = EnrichmentAggregator.RunSpec(tenant: harness.tenantID, environment: harness.environment, asOf: asOf, weights: .defaults)
+        let run = EnrichmentAggregator.RunSpec(asOf: asOf, weights: .defaults)
         try await harness.aggregator.aggregate(run)
-        try await harness.aggregator.publish(tenant: harness.tenantID, environment: harness.environment, runID: run.runID, at: asOf)
+        try await harness.aggregator.publish(runID: run.runID, at: asOf)
 
         var needles = Set<String>()
         for record in HandComputedOrganizationTests.records {
@@ -102,9 +102,9 @@ struct PrivacyAndAtomicityTests {
         let harness = try await prepared()
         let asOf = HandComputedOrganizationTests.asOf
         _ = try await harness.importRecords(HandComputedOrganizationTests.records, scope: harness.scope(asOf: asOf, selected: HandComputedOrganizationTests.selected))
-        let first = EnrichmentAggregator.RunSpec(tenant: harness.tenantID, environment: harness.environment, asOf: asOf, weights: .defaults)
+        let first = EnrichmentAggregator.RunSpec(asOf: asOf, weights: .defaults)
         try await harness.aggregator.aggregate(first)
-        try await harness.aggregator.publish(tenant: harness.tenantID, environment: harness.environment, runID: first.runID, at: asOf)
+        try await harness.aggregator.publish(runID: first.runID, at: asOf)
 
         // A reader hammers the rows while runs publish; every page must come from one run.
         let stop = ManagedFlag()
@@ -113,7 +113,7 @@ struct PrivacyAndAtomicityTests {
             while !stop.isSet {
                 var query = ResultsStore.Query()
                 query.limit = 1000
-                guard let page = try await harness.results.rows(tenant: harness.tenantID, environment: harness.environment, query) else { continue }
+                guard let page = try await harness.results.rows(query) else { continue }
                 let runs: [UUID] = try await harness.database.withTenant(harness.tenantID) { connection in
                     try await connection.query(
                         "SELECT DISTINCT run_id FROM account_engagement WHERE run_id = (SELECT run_id FROM current_result)").decode(UUID.self)
@@ -129,19 +129,19 @@ struct PrivacyAndAtomicityTests {
         for offset in 1...5 {
             // Later as-of times; all data stays in the window.
             let run = EnrichmentAggregator.RunSpec(
-                tenant: harness.tenantID, environment: harness.environment, asOf: asOf.addingTimeInterval(Double(offset) * 3600),
+                asOf: asOf.addingTimeInterval(Double(offset) * 3600),
                 weights: .defaults)
             try await harness.aggregator.aggregate(run)
-            try await harness.aggregator.publish(tenant: harness.tenantID, environment: harness.environment, runID: run.runID, at: Date())
+            try await harness.aggregator.publish(runID: run.runID, at: Date())
             published.append(run.runID)
         }
         stop.set()
         let pages = try await reader.value
         #expect(pages > 0)
-        let current = try #require(try await harness.results.summary(tenant: harness.tenantID, environment: harness.environment))
+        let current = try #require(try await harness.results.summary())
         #expect(current.runID == published.last)
         // Superseded runs' rows are gone; their summaries stay as history.
-        let history = try await harness.results.history(tenant: harness.tenantID, environment: harness.environment)
+        let history = try await harness.results.history()
         #expect(history.map(\.runID) == published)
         let kept: [UUID] = try await harness.database.withTenant(harness.tenantID) { connection in
             try await connection.query("SELECT DISTINCT run_id FROM account_engagement").decode(UUID.self)
@@ -149,17 +149,17 @@ struct PrivacyAndAtomicityTests {
         #expect(kept == [published.last!])
 
         // A run that fails before publishing leaves the current result as it was.
-        let failing = EnrichmentAggregator.RunSpec(tenant: harness.tenantID, environment: harness.environment, asOf: asOf.addingTimeInterval(86_400), weights: .defaults)
+        let failing = EnrichmentAggregator.RunSpec(asOf: asOf.addingTimeInterval(86_400), weights: .defaults)
         try await harness.aggregator.aggregate(failing)
-        try await harness.aggregator.discard(tenant: harness.tenantID, environment: harness.environment, runID: failing.runID)
-        let after = try #require(try await harness.results.summary(tenant: harness.tenantID, environment: harness.environment))
+        try await harness.aggregator.discard(runID: failing.runID)
+        let after = try #require(try await harness.results.summary())
         #expect(after.runID == published.last)
         let failedRows = try await harness.database.withTenant(harness.tenantID) { connection in
             try await connection.query("SELECT count(*) FROM account_engagement WHERE run_id = \(failing.runID)")[0].decode(Int.self, at: 0)
         }
         #expect(failedRows == 0)
         await #expect(throws: ServiceError.self) {
-            try await harness.aggregator.publish(tenant: harness.tenantID, environment: harness.environment, runID: failing.runID, at: Date())
+            try await harness.aggregator.publish(runID: failing.runID, at: Date())
         }
         await harness.shutdown()
     }

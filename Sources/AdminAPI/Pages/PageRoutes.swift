@@ -297,11 +297,11 @@ struct PageRoutes {
     @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = try await session(request) else { return PageRenderer.redirect("/ui/signin") }
         guard let environment = try await environment(context, session) else { return notFound(session) }
-        let store = try platform.results(for: environment)
+        let store = try platform.scope(for: environment).results
         let environmentID = environment.id.uuidString.lowercased()
         var data: [String: Any] = ["environmentName": environment.name, "environmentID": environmentID]
-        if let summary = try await store.summary(tenant: environment.tenantID, environment: environment.id) {
-            let history = try await store.history(tenant: environment.tenantID, environment: environment.id)
+        if let summary = try await store.summary() {
+            let history = try await store.history()
             let chart = SVGChart(
                 title: "Enriched customers per run", kind: .line, labels: history.map { Self.day($0.asOf) },
                 series: [.init(name: "Enriched customers", values: history.map { Double($0.enrichedCustomers) })])
@@ -313,10 +313,10 @@ struct PageRoutes {
             query.limit = 25
             guard let page = Self.pageNumber(request) else { return badPage(session, Self.pageProblem) }
             query.offset = page * query.limit
-            let rows = try await store.rows(tenant: environment.tenantID, environment: environment.id, query)
+            let rows = try await store.rows(query)
             let level = query.level ?? "Year"
-            let names = try await platform.customerData(for: environment).accountNames(
-                tenant: environment.tenantID, environment: environment.id, ids: Array(Set((rows?.rows ?? []).map(\.accountID))))
+            let names = try await platform.scope(for: environment).customerData.accountNames(
+                ids: Array(Set((rows?.rows ?? []).map(\.accountID))))
             func link(_ page: Int) -> String {
                 "?level=\(level)&sort=\(query.sort.rawValue)&order=\(query.descending ? "desc" : "asc")&page=\(page)"
             }
@@ -345,7 +345,7 @@ struct PageRoutes {
     @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = try await session(request) else { return PageRenderer.redirect("/ui/signin") }
         guard let environment = try await environment(context, session), let account = context.parameters.get("account")?.removingPercentEncoding,
-            let card = try await platform.results(for: environment).customerCard(tenant: environment.tenantID, environment: environment.id, accountID: account)
+            let card = try await platform.scope(for: environment).results.customerCard(accountID: account)
         else { return notFound(try await self.session(request)) }
         let months = card.monthly
         let chart = SVGChart(
@@ -407,7 +407,7 @@ struct PageRoutes {
     }
 
     func renderSegments(_ session: Session, _ environment: ControlStore.Environment, draft: (String, String)?, error: String?) async throws -> Response {
-        let list = try await platform.segments(for: environment).segments(tenant: environment.tenantID, environment: environment.id)
+        let list = try await platform.scope(for: environment).segments.segments()
         let environmentID = environment.id.uuidString.lowercased()
         return renderer.page(
             "segments", title: "Segments",
@@ -428,8 +428,8 @@ struct PageRoutes {
             return try await renderSegments(session, environment, draft: (name, expression), error: "Creating segments needs the contributor role.")
         }
         do {
-            let segment = try await platform.segments(for: environment).create(
-                tenant: environment.tenantID, environment: environment.id, name: name, expression: expression, at: platform.now())
+            let segment = try await platform.scope(for: environment).segments.create(
+                name: name, expression: expression, at: platform.now())
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())/segments/\(segment.id.uuidString.lowercased())")
         } catch let error as ServiceError {
             return try await renderSegments(session, environment, draft: (name, expression), error: error.message)
@@ -441,13 +441,13 @@ struct PageRoutes {
         guard let environment = try await environment(context, session), let text = context.parameters.get("segment"), let id = UUID(uuidString: text) else {
             return notFound(session)
         }
-        let store = try platform.segments(for: environment)
-        guard let segment = try await store.segments(tenant: environment.tenantID, environment: environment.id).first(where: { $0.id == id }) else {
+        let store = try platform.scope(for: environment).segments
+        guard let segment = try await store.segments().first(where: { $0.id == id }) else {
             return notFound(session)
         }
-        let evaluations = try await store.evaluations(tenant: environment.tenantID, environment: environment.id, segment: id)
+        let evaluations = try await store.evaluations(segment: id)
         guard let page = Self.pageNumber(request) else { return badPage(session, Self.pageProblem) }
-        let members = try await store.members(tenant: environment.tenantID, environment: environment.id, segment: id, limit: 25, offset: page * 25, at: platform.now())
+        let members = try await store.members(segment: id, limit: 25, offset: page * 25, at: platform.now())
         let chart = SVGChart(
             title: "Size of \(segment.name) after each run", kind: .line, labels: evaluations.map { Self.day($0.evaluatedAt) },
             series: [.init(name: "Members", values: evaluations.map { Double($0.size) })])
@@ -469,11 +469,11 @@ struct PageRoutes {
     }
 
     func renderMeasures(_ session: Session, _ environment: ControlStore.Environment, error: String?) async throws -> Response {
-        let store = try platform.segments(for: environment)
-        let segments = try await store.segments(tenant: environment.tenantID, environment: environment.id)
+        let store = try platform.scope(for: environment).segments
+        let segments = try await store.segments()
         var measures: [[String: Any]] = []
-        for measure in try await store.measures(tenant: environment.tenantID, environment: environment.id) {
-            let value = try await store.value(tenant: environment.tenantID, environment: environment.id, measure: measure.id, at: platform.now())
+        for measure in try await store.measures() {
+            let value = try await store.value(measure: measure.id, at: platform.now())
             let chart = SVGChart(
                 title: "\(measure.name) per month", kind: .bars, labels: value.months.map { String($0.month.prefix(7)) },
                 series: [.init(name: measure.name, values: value.months.map { $0.value ?? 0 })])
@@ -500,8 +500,8 @@ struct PageRoutes {
             return try await renderMeasures(session, environment, error: "Creating measures needs the contributor role.")
         }
         do {
-            _ = try await platform.segments(for: environment).createMeasure(
-                tenant: environment.tenantID, environment: environment.id, name: fields["name"]?.first ?? "",
+            _ = try await platform.scope(for: environment).segments.createMeasure(
+                name: fields["name"]?.first ?? "",
                 function: Measure.Function(rawValue: fields["function"]?.first ?? "") ?? .count, column: fields["column"]?.first ?? "",
                 segment: (fields["segment_id"]?.first).flatMap(UUID.init(uuidString:)), at: platform.now())
             return PageRenderer.redirect("/ui/environments/\(environment.id.uuidString.lowercased())/measures")

@@ -42,8 +42,8 @@ struct DataRoutes {
                     domains: try item.stringArray("domains", field: field).map { try Validation.domain($0, field: "\(field).domains") })
             }
         }
-        let counts = try await services.customerData(for: environment).replaceAccounts(
-            tenant: environment.tenantID, environment: environment.id, accounts: accounts)
+        let counts = try await services.platform.scope(for: environment).customerData.replaceAccounts(
+            accounts: accounts)
         return try json(counts)
     }
 
@@ -78,8 +78,8 @@ struct DataRoutes {
                     emailsByColumn: emails)
             }
         }
-        let counts = try await services.customerData(for: environment).replaceContacts(
-            tenant: environment.tenantID, environment: environment.id, contacts: contacts)
+        let counts = try await services.platform.scope(for: environment).customerData.replaceContacts(
+            contacts: contacts)
         return try json(counts)
     }
 
@@ -92,7 +92,7 @@ struct DataRoutes {
         var problems: [ImportReport.Problem] = []
         var invalidLines = 0
         do {
-            var report = try await services.importer(for: environment).importRecords(scope) { consume in
+            var report = try await services.platform.scope(for: environment).importer.importRecords(scope) { consume in
                 try await NDJSONBodyReader(limit: services.maximumActivityBytes).forEachLine(request) { number, line in
                     let record: ActivityRecord
                     do throws(IngestError) {

@@ -20,7 +20,7 @@ struct ResultsRoutes {
 
     @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
-        guard let summary = try await services.results(for: environment).summary(tenant: environment.tenantID, environment: environment.id) else {
+        guard let summary = try await services.platform.scope(for: environment).results.summary() else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
         return try json(summary)
@@ -28,7 +28,7 @@ struct ResultsRoutes {
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
-        let runs = try await services.results(for: environment).history(tenant: environment.tenantID, environment: environment.id)
+        let runs = try await services.platform.scope(for: environment).results.history()
         return try json(["runs": runs])
     }
 
@@ -36,7 +36,7 @@ struct ResultsRoutes {
     @Sendable func rows(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         let query = try Self.query(request)
-        guard let page = try await services.results(for: environment).rows(tenant: environment.tenantID, environment: environment.id, query) else {
+        guard let page = try await services.platform.scope(for: environment).results.rows(query) else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
         return try json(RowsPage(runID: page.runID, total: page.total, limit: query.limit, offset: query.offset, rows: page.rows), encoder: .columns)
@@ -48,8 +48,8 @@ struct ResultsRoutes {
         let format = request.uri.queryParameters.get("format") ?? "csv"
         guard format == "csv" || format == "ndjson" else { throw ServiceError(.invalid, "must be csv or ndjson", field: "format") }
         let level = try Self.level(request)
-        let store = try services.results(for: environment)
-        guard try await store.summary(tenant: environment.tenantID, environment: environment.id) != nil else {
+        let store = try services.platform.scope(for: environment).results
+        guard try await store.summary() != nil else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
         let body = ResponseBody { writer in
@@ -58,7 +58,7 @@ struct ResultsRoutes {
                 buffer.writeString(EnrichedRow.CodingKeys.allCases.map(\.rawValue).joined(separator: ",") + "\r\n")
             }
             let encoder = JSONEncoder.columns
-            _ = try await store.export(tenant: environment.tenantID, environment: environment.id, level: level) { rows in
+            _ = try await store.export(level: level) { rows in
                 for row in rows {
                     if format == "csv" {
                         buffer.writeString(row.csvFields.map(Self.csvField).joined(separator: ",") + "\r\n")
@@ -83,8 +83,8 @@ struct ResultsRoutes {
     @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         guard let account = context.parameters.get("account") else { throw ServiceError.notFound("account") }
-        guard let card = try await services.results(for: environment).customerCard(
-            tenant: environment.tenantID, environment: environment.id, accountID: account)
+        guard let card = try await services.platform.scope(for: environment).results.customerCard(
+            accountID: account)
         else { throw ServiceError.notFound("account in the current result") }
         return try json(card, encoder: .columns)
     }

@@ -21,7 +21,7 @@ struct SegmentRoutes {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
-        return try json(["segments": try await services.platform.segments(for: environment).segments(tenant: environment.tenantID, environment: environment.id)])
+        return try json(["segments": try await services.platform.scope(for: environment).segments.segments()])
     }
 
     /// `{"name", "expression"}`; a syntax error names what is wrong and its position.
@@ -29,8 +29,8 @@ struct SegmentRoutes {
         let (environment, caller) = try await environments.environment(context)
         try caller.require(.contributor, on: environment.id)
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "expression"])
-        let segment = try await services.platform.segments(for: environment).create(
-            tenant: environment.tenantID, environment: environment.id, name: try body.string("name"),
+        let segment = try await services.platform.scope(for: environment).segments.create(
+            name: try body.string("name"),
             expression: try body.string("expression"), at: services.now())
         return try json(segment, status: .created)
     }
@@ -42,19 +42,19 @@ struct SegmentRoutes {
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
-        let store = try services.platform.segments(for: environment)
+        let store = try services.platform.scope(for: environment).segments
         let id = try context.id("segment", "segment")
-        guard let segment = try await store.segments(tenant: environment.tenantID, environment: environment.id).first(where: { $0.id == id }) else {
+        guard let segment = try await store.segments().first(where: { $0.id == id }) else {
             throw ServiceError.notFound("segment")
         }
-        return try json(SegmentView(segment: segment, evaluations: try await store.evaluations(tenant: environment.tenantID, environment: environment.id, segment: id)))
+        return try json(SegmentView(segment: segment, evaluations: try await store.evaluations(segment: id)))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, caller) = try await environments.environment(context)
         try caller.require(.contributor, on: environment.id)
-        try await services.platform.segments(for: environment).delete(
-            tenant: environment.tenantID, environment: environment.id, id: try context.id("segment", "segment"))
+        try await services.platform.scope(for: environment).segments.delete(
+            id: try context.id("segment", "segment"))
         return Response(status: .noContent)
     }
 
@@ -68,15 +68,15 @@ struct SegmentRoutes {
     @Sendable func members(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         let (limit, offset) = try Self.paging(request)
-        let page = try await services.platform.segments(for: environment).members(
-            tenant: environment.tenantID, environment: environment.id, segment: try context.id("segment", "segment"),
+        let page = try await services.platform.scope(for: environment).segments.members(
+            segment: try context.id("segment", "segment"),
             limit: limit, offset: offset, at: services.now())
         return try json(MembersPage(total: page.total, limit: limit, offset: offset, members: page.members))
     }
 
     @Sendable func measures(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
-        return try json(["measures": try await services.platform.segments(for: environment).measures(tenant: environment.tenantID, environment: environment.id)])
+        return try json(["measures": try await services.platform.scope(for: environment).segments.measures()])
     }
 
     /// `{"name", "function": COUNT|SUM|AVG|MIN|MAX, "column", "segment_id"?}`.
@@ -84,8 +84,8 @@ struct SegmentRoutes {
         let (environment, caller) = try await environments.environment(context)
         try caller.require(.contributor, on: environment.id)
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "function", "column", "segment_id"])
-        let measure = try await services.platform.segments(for: environment).createMeasure(
-            tenant: environment.tenantID, environment: environment.id, name: try body.string("name"),
+        let measure = try await services.platform.scope(for: environment).segments.createMeasure(
+            name: try body.string("name"),
             function: try body.choice("function", Measure.Function.self), column: try body.string("column"),
             segment: try body.optionalUUID("segment_id"), at: services.now())
         return try json(measure, status: .created)
@@ -94,8 +94,8 @@ struct SegmentRoutes {
     @Sendable func measure(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (environment, _) = try await environments.environment(context)
         return try json(
-            try await services.platform.segments(for: environment).value(
-                tenant: environment.tenantID, environment: environment.id, measure: try context.id("measure", "measure"), at: services.now()))
+            try await services.platform.scope(for: environment).segments.value(
+                measure: try context.id("measure", "measure"), at: services.now()))
     }
 
     static func paging(_ request: Request) throws -> (Int, Int) {

@@ -8,16 +8,16 @@ import Postgres
 /// transaction): a crash in between only makes the next attempt fetch that
 /// page again, and the importer's dedupe makes the repeat harmless.
 public struct GraphSyncStore: Sendable {
-    public let database: RegionDatabase
+    /// The environment's slice of its region database.
+    public let slice: EnvironmentDatabase
     let hasher: AddressHasher
-    public let tenant: UUID
-    public let environment: UUID
+    var database: RegionDatabase { slice.database }
+    public var tenant: UUID { slice.tenant }
+    public var environment: UUID { slice.environment }
 
-    public init(database: RegionDatabase, hasher: AddressHasher, tenant: UUID, environment: UUID) {
-        self.database = database
+    public init(_ slice: EnvironmentDatabase, hasher: AddressHasher) {
+        self.slice = slice
         self.hasher = hasher
-        self.tenant = tenant
-        self.environment = environment
     }
 
     /// Where one folder of one mailbox continues.

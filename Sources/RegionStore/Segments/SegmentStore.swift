@@ -4,10 +4,14 @@ import Postgres
 
 /// Segments and measures of an environment, in its region database.
 public struct SegmentStore: Sendable {
-    public let database: RegionDatabase
+    /// The environment's slice of its region database.
+    public let slice: EnvironmentDatabase
+    var database: RegionDatabase { slice.database }
+    var tenant: UUID { slice.tenant }
+    var environment: UUID { slice.environment }
 
-    public init(database: RegionDatabase) {
-        self.database = database
+    public init(_ slice: EnvironmentDatabase) {
+        self.slice = slice
     }
 
     /// The segments every environment starts with.
@@ -18,7 +22,7 @@ public struct SegmentStore: Sendable {
     ]
 
     /// Adds the ready-made segments once (on the environment's creation).
-    public func seed(tenant: UUID, environment: UUID, at moment: Date) async throws {
+    public func seed(at moment: Date) async throws {
         try await database.withTenant(tenant) { connection in
             for entry in Self.readyMade {
                 try await connection.execute(
@@ -35,7 +39,7 @@ public struct SegmentStore: Sendable {
     ///
     /// The expression is compiled and run once on the current result inside the
     /// transaction that stores it: a segment that cannot be evaluated is never saved.
-    public func create(tenant: UUID, environment: UUID, name: String, expression: String, at moment: Date) async throws -> Segment {
+    public func create(name: String, expression: String, at moment: Date) async throws -> Segment {
         let name = try Validation.name(name, field: "name")
         let parsed: SegmentExpression
         do {
@@ -61,22 +65,22 @@ public struct SegmentStore: Sendable {
             } catch let error as PostgresError where error.isDataOrLimitError {
                 throw ServiceError(.invalid, "the expression cannot be evaluated on the results (SQLSTATE \(error.sqlState ?? "?"))", field: "expression")
             }
-            if let run { try await record(connection, tenant: tenant, environment: environment, segment: id, run: run, size: size, at: moment) }
+            if let run { try await record(connection, segment: id, run: run, size: size, at: moment) }
         }
-        guard let segment = try await segments(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
+        guard let segment = try await segments().first(where: { $0.id == id }) else {
             throw ServiceError.notFound("segment")
         }
         return segment
     }
 
-    public func delete(tenant: UUID, environment: UUID, id: UUID) async throws {
+    public func delete(id: UUID) async throws {
         let deleted = try await database.withTenant(tenant) { connection in
             try await connection.execute("DELETE FROM segment WHERE environment_id = \(environment) AND segment_id = \(id)")
         }
         guard deleted == 1 else { throw ServiceError.notFound("segment") }
     }
 
-    public func segments(tenant: UUID, environment: UUID) async throws -> [Segment] {
+    public func segments() async throws -> [Segment] {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
                 """
@@ -92,7 +96,7 @@ public struct SegmentStore: Sendable {
         }
     }
 
-    public func evaluations(tenant: UUID, environment: UUID, segment: UUID) async throws -> [SegmentEvaluation] {
+    public func evaluations(segment: UUID) async throws -> [SegmentEvaluation] {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
                 """
@@ -112,7 +116,7 @@ public struct SegmentStore: Sendable {
     /// evaluated (stored before the checks of today) is skipped and counted, and
     /// never stops the others or the publish. Returns how many were skipped.
     @discardableResult
-    public func evaluateAll(tenant: UUID, environment: UUID, at moment: Date) async throws -> Int {
+    public func evaluateAll(at moment: Date) async throws -> Int {
         let stored = try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query("SELECT segment_id, expression FROM segment WHERE environment_id = \(environment)")
                 .map { try $0.decode((UUID, String).self) }
@@ -127,7 +131,7 @@ public struct SegmentStore: Sendable {
                 try await database.withTenant(tenant) { connection in
                     guard let run = try await currentRun(connection, environment: environment) else { return }
                     let size = try await self.size(connection, expression, environment: environment, run: run, at: moment)
-                    try await record(connection, tenant: tenant, environment: environment, segment: id, run: run, size: size, at: moment)
+                    try await record(connection, segment: id, run: run, size: size, at: moment)
                 }
             } catch let error as PostgresError where error.isDataOrLimitError {
                 skipped += 1
@@ -143,7 +147,7 @@ public struct SegmentStore: Sendable {
         )[0].decode(Int.self, at: 0)
     }
 
-    private func record(_ connection: PostgresConnection, tenant: UUID, environment: UUID, segment: UUID, run: UUID, size: Int, at moment: Date) async throws {
+    private func record(_ connection: PostgresConnection, segment: UUID, run: UUID, size: Int, at moment: Date) async throws {
         try await connection.execute(
             """
             INSERT INTO segment_evaluation (tenant_id, environment_id, segment_id, run_id, size, evaluated_at)
@@ -154,7 +158,7 @@ public struct SegmentStore: Sendable {
 
     /// A page of a segment's members on the current result, highest score first.
     public func members(
-        tenant: UUID, environment: UUID, segment: UUID, limit: Int, offset: Int, at moment: Date
+        segment: UUID, limit: Int, offset: Int, at moment: Date
     ) async throws -> (total: Int, members: [SegmentMember]) {
         try await database.withTenant(tenant, snapshot: true) { connection in
             let text = try await connection.query(
@@ -183,7 +187,7 @@ public struct SegmentStore: Sendable {
     // MARK: - Measures
 
     public func createMeasure(
-        tenant: UUID, environment: UUID, name: String, function: Measure.Function, column: String, segment: UUID?, at moment: Date
+        name: String, function: Measure.Function, column: String, segment: UUID?, at moment: Date
     ) async throws -> Measure {
         let name = try Validation.name(name, field: "name")
         guard let parsed = SegmentColumn.named(column) else {
@@ -207,7 +211,7 @@ public struct SegmentStore: Sendable {
         return measure
     }
 
-    public func measures(tenant: UUID, environment: UUID) async throws -> [Measure] {
+    public func measures() async throws -> [Measure] {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
                 "SELECT measure_id, name, function, column_name, segment_id, created_at FROM measure WHERE environment_id = \(environment) ORDER BY name"
@@ -219,8 +223,8 @@ public struct SegmentStore: Sendable {
     }
 
     /// The measure over the current result: its Year value and its value per month.
-    public func value(tenant: UUID, environment: UUID, measure id: UUID, at moment: Date) async throws -> MeasureValue {
-        guard let measure = try await measures(tenant: tenant, environment: environment).first(where: { $0.id == id }) else {
+    public func value(measure id: UUID, at moment: Date) async throws -> MeasureValue {
+        guard let measure = try await measures().first(where: { $0.id == id }) else {
             throw ServiceError.notFound("measure")
         }
         let column = SegmentColumn.named(measure.column) ?? .engagementScore
