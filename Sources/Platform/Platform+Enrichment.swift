@@ -20,9 +20,7 @@ extension Platform {
         tenant tenantID: UUID, environment environmentID: UUID, _ configuration: EnrichmentConfiguration, by caller: Caller
     ) async throws -> SaveOutcome {
         let environment = try await control.environment(tenant: tenantID, id: environmentID)
-        guard caller.has(.admin, on: environment.id) else {
-            throw ServiceError(.forbidden, "this needs the admin role on the environment")
-        }
+        try caller.authorize(.administerEnvironment, in: tenantID, on: environment.id)
         var configuration = configuration
         configuration.name = try Validation.name(configuration.name, field: "name")
         guard configuration.agreed else {
@@ -109,7 +107,7 @@ extension Platform {
     /// (`rapport demo` runs as of the generated organization's day).
     public func runNow(tenant: UUID, environment environmentID: UUID, asOf: Date? = nil, by caller: Caller) async throws -> RunRecord {
         let environment = try await control.environment(tenant: tenant, id: environmentID)
-        guard caller.has(.admin, on: environment.id) else { throw ServiceError(.forbidden, "this needs the admin role on the environment") }
+        try caller.authorize(.administerEnvironment, in: environment.tenantID, on: environment.id)
         guard try await enrichments.configuration(tenant: tenant, environment: environmentID) != nil else {
             throw ServiceError(.unprocessable, "configure the enrichment before running it")
         }
@@ -137,6 +135,7 @@ extension Platform {
     /// Withdraws consent: schedules stop, runs are cancelled, and the tenant's
     /// activity and results are deleted from every region database.
     public func withdrawConsent(tenant: UUID, by caller: Caller) async throws -> WithdrawalReport {
+        try caller.authorize(.decideConsent, in: tenant)
         let cancelled = try await consent.withdraw(tenant: tenant, by: caller, control: control, at: now())
         var deleted: [String: [String: Int]] = [:]
         for (region, database) in regions.byRegion.sorted(by: { $0.key < $1.key }) {

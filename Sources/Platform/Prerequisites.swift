@@ -82,7 +82,7 @@ public struct Prerequisites: Sendable {
                                   "Attach the environment's Dataverse organization (PUT …/environments/{environment}/dataverse or rapport dataverse attach)."))
         }
 
-        if caller.has(.admin, on: environment.id) {
+        if caller.may(.administerEnvironment, in: tenant, on: environment.id) {
             results.append(passed("admin_role", caller.isOwner ? "you own the tenant" : "you are an admin of the environment"))
         } else {
             results.append(failed("admin_role", "you are not an admin of the environment",

@@ -57,7 +57,7 @@ struct DemoTenant {
         }
         try await platform.directory.replace(
             tenant: tenant.id, with: DirectoryCommand.Import.read([folder.appendingPathComponent("directory.json").path]))
-        _ = try await platform.graphRegistrations.save(tenant: tenant.id, graph, by: ownerCaller, control: control)
+        _ = try await platform.saveGraphRegistration(tenant: tenant.id, graph, by: ownerCaller)
 
         let (accounts, contacts) = ImportCommand.readCustomerData(
             accounts: folder.appendingPathComponent("accounts.csv").path, contacts: folder.appendingPathComponent("contacts.csv").path,
@@ -91,8 +91,7 @@ struct DemoTenant {
 
         let granted = try await platform.consent.state(tenant: tenant.id).isGranted
         if !granted {
-            try await platform.consent.decide(
-                tenant: tenant.id, grant: true, reason: nil, by: administratorCaller, control: control, at: platform.now())
+            try await platform.decideConsent(tenant: tenant.id, grant: true, reason: nil, by: administratorCaller)
         }
         return DemoTenant(tenant: tenant, environments: environments, owner: ownerCaller, ownerKey: key.plaintext, consentGranted: !granted)
     }

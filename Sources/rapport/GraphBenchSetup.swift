@@ -30,10 +30,10 @@ struct GraphBenchSetup {
             with: Directory(
                 users: staff.map { Directory.User(id: $0.id, mail: $0.mail, userPrincipalName: $0.userPrincipalName, displayName: $0.displayName) },
                 groups: fake.groups.map { Directory.Group(id: $0.id, displayName: $0.displayName, mail: $0.mail, members: $0.members.filter(known.contains)) }))
-        _ = try await platform.graphRegistrations.save(
+        _ = try await platform.saveGraphRegistration(
             tenant: tenant.id,
             .init(entraTenantID: store.credentials.tenantID, clientID: store.credentials.clientID, clientSecret: store.credentials.clientSecret),
-            by: caller, control: control)
+            by: caller)
         var environments: [ControlStore.Environment] = []
         for index in 0..<count {
             let environment = try await control.createEnvironment(
@@ -48,7 +48,7 @@ struct GraphBenchSetup {
                 EnrichmentConfiguration(name: "Bench", addresses: [], groups: ["Sales"], agreed: true, emailField: "emailaddress1"), by: caller)
             environments.append(environment)
         }
-        try await platform.consent.decide(tenant: tenant.id, grant: true, reason: nil, by: caller, control: control, at: platform.now())
+        try await platform.decideConsent(tenant: tenant.id, grant: true, reason: nil, by: caller)
         return GraphBenchSetup(tenantID: tenant.id, environments: environments, caller: caller)
     }
 }

@@ -36,7 +36,7 @@ struct LiveServerTests {
         try await live(harness) { client, port in
             let connection = try RawHTTPConnection(port: port)
             try connection.send("GET /v1/tenants?q=\(String(repeating: "a", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
-            let answer = try #require(connection.readUntilClosed(timeout: 10))
+            let answer = try #require(await connection.readUntilClosed(timeout: 10))
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(200))")
             let body = try #require(answer.components(separatedBy: "\r\n\r\n").last)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: [String: String]])
@@ -56,14 +56,14 @@ struct LiveServerTests {
             let started = ContinuousClock.now
             let connection = try RawHTTPConnection(port: port)
             try connection.send("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            let answer = connection.readUntilClosed(timeout: 30)
+            let answer = await connection.readUntilClosed(timeout: 30)
             #expect(answer != nil, "the connection was still open after 30 s")
             // Closed by the 1 s timeout (the machine may be busy), not left open as before.
             #expect(ContinuousClock.now - started < .seconds(20))
             // (The test client's own idle connection was closed too: ask on a new one.)
             let fresh = try RawHTTPConnection(port: port)
             try fresh.send("GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            #expect(fresh.readUntilClosed(timeout: 30)?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await fresh.readUntilClosed(timeout: 30)?.hasPrefix("HTTP/1.1 200") == true)
         }
         await harness.shutdown()
     }
@@ -91,12 +91,12 @@ struct LiveServerTests {
             connection.close()
             let hungUp = ContinuousClock.now
             var remaining = 1
-            while remaining > 0, ContinuousClock.now - hungUp < .seconds(10) {
+            // pg_sleep(20) would end by itself in 20 s: the statement must be gone well before.
+            while remaining > 0, ContinuousClock.now - hungUp < .seconds(15) {
                 try await Task.sleep(for: .milliseconds(100))
                 remaining = try await sleeping()
             }
             #expect(remaining == 0, "the statement ran on after the client left")
-            #expect(ContinuousClock.now - hungUp < .seconds(3))
         }
         options.apiStatementTimeout = .seconds(1)
         try await live(harness, options: options) { client, _ in
@@ -104,7 +104,7 @@ struct LiveServerTests {
             let result = try await client.call(.get, "/v1/test/sleep", key: nil)
             #expect(result.status == .serviceUnavailable)
             #expect(result.errorCode == "timeout")
-            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(ContinuousClock.now - started < .seconds(15), "stopped well before the statement's own 20 s")
         }
         await monitor.shutdown()
         await harness.shutdown()
@@ -160,9 +160,8 @@ struct TenantShareTests {
         let started = ContinuousClock.now
         await #expect(throws: ServiceError.self) { try await share.withShare(busy) {} }
         #expect(ContinuousClock.now - started >= .milliseconds(250))
-        let quick = ContinuousClock.now
-        try await share.withShare(other) {}
-        #expect(ContinuousClock.now - quick < .milliseconds(100))
+        // Another tenant gets its connection while the busy one still holds all of its share.
+        try await share.withShare(other) { #expect(share.inUse(busy) == 2) }
         // A waiter gets the slot a holder hands back.
         let waiter = Task { try await share.withShare(busy) { 42 } }
         try await Task.sleep(for: .milliseconds(50))
@@ -182,13 +181,14 @@ struct TenantShareTests {
         let started = ContinuousClock.now
         do {
             try await StatementBudget.$current.withValue(.milliseconds(300)) {
-                try await database.withTenant(UUID()) { _ = try await $0.query("SELECT pg_sleep(10)") }
+                try await database.withTenant(UUID()) { _ = try await $0.query("SELECT pg_sleep(120)") }
             }
             Issue.record("the statement was not stopped")
         } catch let error as PostgresError {
             #expect(error.isQueryCanceled, "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Stopped long before its 120 s (the margin is for a busy machine).
+        #expect(ContinuousClock.now - started < .seconds(60))
         let signal = AbandonmentSignal()
         let abandoned = ContinuousClock.now
         Task {
@@ -197,10 +197,10 @@ struct TenantShareTests {
         }
         await #expect(throws: CancellationError.self) {
             try await AbandonmentSignal.$current.withValue(signal) {
-                try await database.withTenant(UUID()) { _ = try await $0.query("SELECT pg_sleep(10)") }
+                try await database.withTenant(UUID()) { _ = try await $0.query("SELECT pg_sleep(120)") }
             }
         }
-        #expect(ContinuousClock.now - abandoned < .seconds(5))
+        #expect(ContinuousClock.now - abandoned < .seconds(60))
         // The connection is usable afterwards.
         #expect(try await database.withTenant(UUID()) { try await $0.query("SELECT 1")[0].decode(Int.self, at: 0) } == 1)
         await database.pool.shutdown()

@@ -38,7 +38,19 @@ public final class RawHTTPConnection {
     }
 
     /// Everything the server sends until it closes the connection or `timeout` passes; nil on timeout.
-    public func readUntilClosed(timeout: TimeInterval) -> String? {
+    ///
+    /// The blocking reads run on a thread of their own: an in-process server handles requests on
+    /// Swift's cooperative pool, which a blocked reader there would starve.
+    public func readUntilClosed(timeout: TimeInterval) async -> String? {
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: Self.read(descriptor, timeout: timeout))
+            }
+        }
+    }
+
+    private static func read(_ descriptor: Int32, timeout: TimeInterval) -> String? {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65_536)

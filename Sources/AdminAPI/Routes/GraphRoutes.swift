@@ -69,20 +69,20 @@ struct GraphRoutes {
             entraTenantID: try body.string("entra_tenant_id"), clientID: try body.string("client_id"),
             clientSecret: try body.optionalString("client_secret"),
             cloud: body.has("cloud") ? try body.choice("cloud", GraphCloud.self) : .global)
-        let saved = try await platform.graphRegistrations.save(tenant: tenant, input, by: caller, control: platform.control)
+        let saved = try await platform.saveGraphRegistration(tenant: tenant, input, by: caller)
         return try json(view(saved))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, caller) = try context.tenantCaller()
-        try await platform.graphRegistrations.delete(tenant: tenant, by: caller, control: platform.control)
+        try await platform.deleteGraphRegistration(tenant: tenant, by: caller)
         return Response(status: .noContent)
     }
 
     /// A fresh admin-consent URL for the console (o365_admin or owner); its state is single use.
     @Sendable func adminConsent(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, caller) = try context.tenantCaller()
-        let (url, expiresAt) = try await platform.graphAdminConsent.consoleURL(tenant: tenant, by: caller, control: platform.control)
+        let (url, expiresAt) = try await platform.adminConsentURL(tenant: tenant, by: caller)
         struct Link: Encodable {
             var url: String
             var expiresAt: Date

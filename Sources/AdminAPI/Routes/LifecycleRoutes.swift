@@ -146,9 +146,7 @@ struct LifecycleRoutes {
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["decision", "reason"])
         let decision = try body.string("decision")
         guard decision == "grant" || decision == "refuse" else { throw ServiceError(.invalid, "must be grant or refuse", field: "decision") }
-        try await platform.consent.decide(
-            tenant: tenant, grant: decision == "grant", reason: try body.optionalString("reason"), by: caller,
-            control: platform.control, at: platform.now())
+        try await platform.decideConsent(tenant: tenant, grant: decision == "grant", reason: try body.optionalString("reason"), by: caller)
         return try json(try await platform.consent.state(tenant: tenant))
     }
 

@@ -54,9 +54,6 @@ public struct GraphAdminConsent: Sendable {
 
     /// A URL for the console (o365_admin): its state belongs to no emailed request.
     public func consoleURL(tenant: UUID, by caller: Caller, control: TenantStore) async throws -> (url: String, expiresAt: Date) {
-        guard caller.belongs(to: tenant), caller.hasTenantRole(.o365Admin) || caller.isOwner else {
-            throw ServiceError(.forbidden, "the admin-consent URL is for the tenant's Office 365 administrator (o365_admin) or owner")
-        }
         let moment = control.now()
         let expiresAt = moment.addingTimeInterval(stateLifetime)
         let url = try await pool.withTransaction { connection in
