@@ -1,13 +1,12 @@
-import Engagement
 import Foundation
 import Platform
 
-/// What the routes need: the platform (stores, secret, clock) and the HTTP limits.
+/// What `AdminApplication` is built from: the platform and the request-size limits.
 public struct AppServices: Sendable {
     public var platform: Platform
-    /// The largest request body accepted, in bytes.
+    /// `http.max.body.bytes`: the largest request body accepted.
     public var maximumBodyBytes: Int
-    /// The largest activity batch accepted, in bytes after decompression.
+    /// The largest activity batch or directory accepted, in bytes after decompression.
     public var maximumActivityBytes: Int
 
     public init(platform: Platform, maximumBodyBytes: Int = 1 << 20, maximumActivityBytes: Int = 256 << 20) {
@@ -16,6 +15,7 @@ public struct AppServices: Sendable {
         self.maximumActivityBytes = maximumActivityBytes
     }
 
+    /// Builds the platform too (the tests' shape).
     public init(
         control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], maximumBodyBytes: Int = 1 << 20,
         maximumActivityBytes: Int = 256 << 20, now: @escaping @Sendable () -> Date = { Date() }
@@ -24,14 +24,4 @@ public struct AppServices: Sendable {
             platform: Platform(control: control, regions: regions, serviceSecret: serviceSecret, now: now),
             maximumBodyBytes: maximumBodyBytes, maximumActivityBytes: maximumActivityBytes)
     }
-
-    public var control: TenantStore { platform.control }
-    public var regions: RegionDatabases { platform.regions }
-    public var now: @Sendable () -> Date { platform.now }
-
-    public func activityScope(for environment: ControlStore.Environment) async throws -> ActivityImporter.Scope {
-        try await platform.activityScope(for: environment)
-    }
-
-    public var prerequisites: Prerequisites { platform.prerequisites }
 }

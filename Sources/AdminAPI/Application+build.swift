@@ -1,41 +1,60 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import NIOCore
 import Logging
 import Metrics
-import Prometheus
+import NIOCore
 import Platform
-import Synchronization
+import Prometheus
 
-/// The HTTP side of Rapport: the admin API today, the pages later.
+/// The HTTP side of Rapport: the admin API and the pages.
 public enum AdminApplication {
     /// The Prometheus registry that `/metrics` serves; swift-metrics is bootstrapped to it once per process.
     public static let metricsRegistry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = HTTPMetricNames.rename
+        MetricsSystem.bootstrap(factory)
         return registry
     }()
 
     /// Every route, with its middleware, as `rapport serve` and the tests use it.
+    ///
+    /// `/v1/tenants/{tenant}` is one group whose context holds the caller of that
+    /// tenant; `…/environments/{environment}` inside it holds the environment
+    /// and its region stores. The pages have the same two levels under `/ui`.
     public static func buildRouter(_ services: AppServices, options: HTTPOptions = HTTPOptions()) -> Router<AppRequestContext> {
+        let platform = services.platform
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: RequestMetricsMiddleware())
-        router.add(middleware: APIErrorMiddleware())
-        router.add(middleware: RequestBudgetMiddleware(options: options))
-        HealthRoutes(services: services, metrics: metricsRegistry).register(on: router)
-        ConsentPageRoutes(services: services).register(on: router)
-        PageRoutes(services: services, options: options).register(on: router)
-        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: services.control))
-        OperatorRoutes(services: services).register(on: v1)
-        TenantRoutes(services: services).register(on: v1)
-        let environments = EnvironmentRoutes(services: services)
-        environments.register(on: v1)
-        DataRoutes(services: services, environments: environments).register(on: v1)
-        ResultsRoutes(services: services, environments: environments).register(on: v1)
-        LifecycleRoutes(services: services, environments: environments).register(on: v1)
-        SegmentRoutes(services: services, environments: environments).register(on: v1)
-        GraphRoutes(services: services, environments: environments).register(on: router, v1: v1)
+        router.addMiddleware {
+            ServerTimingMiddleware()
+            MetricsMiddleware()
+            APIErrorMiddleware()
+            RequestBudgetMiddleware(options: options)
+        }
+        HealthRoutes(platform: platform, metrics: metricsRegistry).register(on: router)
+
+        // HTML for people: a failure is an error page, never JSON.
+        let consentPages = router.group().add(middleware: PageErrorMiddleware(render: ConsentPageRoutes.errorPage))
+        ConsentPageRoutes(platform: platform).register(on: consentPages)
+        let pages = PageRoutes(platform: platform, options: options)
+        let ui = router.group("ui").add(middleware: PageErrorMiddleware(render: pages.renderer.errorPage))
+        pages.register(on: ui)
+
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(control: platform.control))
+        OperatorRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes).register(on: v1)
+        let tenant = v1.group("tenants/{tenant}", context: TenantRequestContext.self)
+        let environment = tenant.group("environments/{environment}")
+            .add(middleware: EnvironmentMiddleware(platform: platform))
+            .group(context: EnvironmentRequestContext.self)
+        TenantRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes).register(on: tenant)
+        EnvironmentRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes).register(tenant: tenant, environment: environment)
+        LifecycleRoutes(services: services).register(tenant: tenant, environment: environment)
+        DataRoutes(services: services).register(on: environment)
+        ResultsRoutes().register(on: environment)
+        SegmentRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes).register(on: environment)
+        GraphRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes)
+            .register(pages: consentPages, tenant: tenant, environment: environment)
         return router
     }
 
@@ -60,24 +79,5 @@ public enum AdminApplication {
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "rapport"),
             logger: logger)
-    }
-}
-
-/// Counts requests by method and status, and times them.
-struct RequestMetricsMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let started = ContinuousClock.now
-        var response = try await next(request, context)
-        let elapsed = ContinuousClock.now - started
-        // The server's own time, for the browser test and for anyone looking at a page's timing.
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        response.headers[.init("Server-Timing")!] = String(format: "app;dur=%.1f", milliseconds)
-        Counter(label: "rapport_http_requests_total", dimensions: [("method", request.method.rawValue), ("status", "\(response.status.code)")])
-            .increment()
-        Metrics.Timer(label: "rapport_http_request_duration", dimensions: [("method", request.method.rawValue)])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        return response
     }
 }

@@ -31,7 +31,7 @@ struct CheckCommand: AsyncParsableCommand {
                     .map { RoleGrant(role: $0.role, environmentID: $0.environmentID) }
                 caller = Caller(identity: .principal(tenantID: tenant.id, principalID: UUID()), keyID: Caller.systemKeyID, roles: grants)
             }
-            let results = try await context.runtime.services.prerequisites.check(
+            let results = try await context.runtime.services.platform.prerequisites.check(
                 tenant: tenant.id, environment: environment.id, caller: caller, at: Date())
             failed = results.contains { $0.status == .failed }
             if json {

@@ -37,7 +37,7 @@ struct ImportCommand: AsyncParsableCommand {
                 print("imported \(counts.accounts) accounts, \(counts.contacts) contacts, \(counts.contactEmails) contact email addresses into \(environment.name) (\(environment.region.rawValue))")
             }
             guard !activity.isEmpty else { return }
-            let scope = try await services.activityScope(for: environment)
+            let scope = try await services.platform.activityScope(for: environment)
             let problems = Mutex<[IngestError]>([])
             let source = FileRecordSource(paths: activity, window: TimeWindow(from: scope.windowStart, to: scope.windowEnd))
             let report = try await services.platform.scope(for: environment).importer.importRecords(scope) { consume in

@@ -9,14 +9,14 @@ struct OperatorContext {
     let runtime: ServiceRuntime
     let caller: Caller
 
-    var control: TenantStore { runtime.services.control }
+    var control: TenantStore { runtime.services.platform.control }
 
     /// Connects to the configured (or local) databases; the schema must be migrated.
     static func open() async throws -> OperatorContext {
         let settings = try await ServiceSettings.load()
         let logger = Logger(label: "rapport", level: .warning)
         let runtime = try await ServiceRuntime.start(settings, logger: logger)
-        let operatorID = try await runtime.services.control.localOperator(named: "rapport-cli")
+        let operatorID = try await runtime.services.platform.control.localOperator(named: "rapport-cli")
         return OperatorContext(runtime: runtime, caller: .localOperator(operatorID))
     }
 

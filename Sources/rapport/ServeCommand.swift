@@ -86,11 +86,11 @@ struct ServiceRuntime: Sendable {
     func migrate() async throws {
         let migrations = SchemaMigrations(sqlFolder: try SchemaMigrations.locateSQLFolder(), logger: logger)
         _ = try await migrations.migrateAll(databases)
-        for database in services.regions.byRegion.values { try await database.verifyIdentity() }
+        for database in services.platform.regions.byRegion.values { try await database.verifyIdentity() }
     }
 
     func shutdown() async {
-        await services.control.pool.shutdown()
-        await services.regions.shutdown()
+        await services.platform.control.pool.shutdown()
+        await services.platform.regions.shutdown()
     }
 }

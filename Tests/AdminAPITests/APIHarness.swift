@@ -49,8 +49,8 @@ struct APIHarness {
     }
 
     func shutdown() async {
-        await services.control.pool.shutdown()
-        await services.regions.shutdown()
+        await services.platform.control.pool.shutdown()
+        await services.platform.regions.shutdown()
     }
 }
 

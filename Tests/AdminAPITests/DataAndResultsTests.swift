@@ -88,7 +88,7 @@ struct DataAndResultsTests {
             #expect((again["report"] as? [String: Any])?["duplicates"] as? Int == 3)
 
             #expect(try await client.call(.get, "\(base)/results", key: tenant.ownerKey).status == .notFound)
-            let environment = try await harness.services.control.environment(tenant: UUID(uuidString: tenant.id)!, id: UUID(uuidString: tenant.environments[.uk]!)!)
+            let environment = try await harness.services.platform.control.environment(tenant: UUID(uuidString: tenant.id)!, id: UUID(uuidString: tenant.environments[.uk]!)!)
             let aggregator = try harness.services.platform.scope(for: environment).aggregator
             let run = EnrichmentAggregator.RunSpec(asOf: harness.clock.now, weights: .defaults)
             try await aggregator.aggregate(run)

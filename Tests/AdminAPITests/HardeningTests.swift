@@ -87,7 +87,7 @@ struct HardeningTests {
             #expect((try await client.call(.get, "\(base)/segments", key: fixture.viewerKey)["segments"] as! [Any]).count == before)
 
             // A segment stored before today's checks (written straight into the region database).
-            let region = try harness.services.regions.database(for: .uk)
+            let region = try harness.services.platform.regions.database(for: .uk)
             let legacy = UUID()
             try await region.withTenant(fixture.tenantID) { connection in
                 try await connection.execute(

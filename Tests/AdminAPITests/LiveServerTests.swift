@@ -18,7 +18,7 @@ struct LiveServerTests {
         _ harness: APIHarness, options: HTTPOptions = HTTPOptions(), _ body: @Sendable (any TestClientProtocol, Int) async throws -> Void
     ) async throws {
         let router = AdminApplication.buildRouter(harness.services, options: options)
-        let regions = harness.services.regions
+        let regions = harness.services.platform.regions
         // A statement that takes 20 s unless the server stops it.
         router.get("v1/test/sleep") { _, _ -> HTTPResponse.Status in
             try await regions.database(for: .uk).withTenant(UUID()) { _ = try await $0.query("SELECT pg_sleep(20)") }

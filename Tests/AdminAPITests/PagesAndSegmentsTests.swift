@@ -186,7 +186,7 @@ struct PagesAndSegmentsTests {
                 uri: "/ui/environments/\(environment)/segments", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
                 body: .init(string: "csrf=forged&name=x&expression=EngagementScore+%3E+0")) { $0.status }
             #expect(forged == .seeOther)  // back to sign-in: nothing created
-            #expect(try await harness.services.platform.scope(for: try await harness.services.control.environment(tenant: fixture.tenantID, id: fixture.environmentID(.uk))).segments.segments().count == 4)
+            #expect(try await harness.services.platform.scope(for: try await harness.services.platform.control.environment(tenant: fixture.tenantID, id: fixture.environmentID(.uk))).segments.segments().count == 4)
 
             let measures = try await page("/ui/environments/\(environment)/measures")
             #expect(measures.0 == .ok)

@@ -50,10 +50,10 @@ struct PlatformTests {
             #expect(metrics.contains("rapport_postgres_pool_connections"))
         }
         // A region database that is gone makes the service not ready.
-        try await harness.services.regions.database(for: .na).pool.query(
+        try await harness.services.platform.regions.database(for: .na).pool.query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
         let broken = AppServices(
-            control: harness.services.control,
+            control: harness.services.platform.control,
             regions: RegionDatabases(DatabaseSet(control: harness.databases.control, regions: harness.databases.regions.merging([.na: "host=/nonexistent dbname=x"]) { $1 })),
             serviceSecret: APIHarness.secret)
         let app = Application(router: AdminApplication.buildRouter(broken))
@@ -69,7 +69,7 @@ struct PlatformTests {
     func regionRouting() async throws {
         let harness = try await APIHarness.make()
         let tenant = UUID()
-        let store = harness.services.control
+        let store = harness.services.platform.control
         let root = Caller.localOperator(try await store.localOperator(named: "test"))
         _ = try await store.createTenant(name: "Routed \(tenant)", emailDomains: ["routed.example"], by: root)
         let created = try await store.listTenants().first { $0.name.hasPrefix("Routed") }!
@@ -78,7 +78,7 @@ struct PlatformTests {
             accounts: [BusinessAccount(id: "A", name: "A", domains: ["a.example"])],
             contacts: [Contact(id: "C", accountID: "A", emailsByColumn: ["email": "c@a.example"])])
         for region in Region.allCases {
-            let pool = try harness.services.regions.database(for: region).pool
+            let pool = try harness.services.platform.regions.database(for: region).pool
             let count = try await pool.query("SELECT count(*) FROM business_account WHERE tenant_id = \(created.id)")[0].decode(Int.self, at: 0)
             #expect(count == (region == .eu ? 1 : 0), "region \(region)")
         }
@@ -88,7 +88,7 @@ struct PlatformTests {
     @Test("row-level security: a query without a tenant filter sees only the transaction's tenant")
     func rowLevelSecurity() async throws {
         let harness = try await APIHarness.make()
-        let database = try harness.services.regions.database(for: .uk)
+        let database = try harness.services.platform.regions.database(for: .uk)
         let (a, b, environment) = (UUID(), UUID(), UUID())
         for (tenant, name) in [(a, "alpha"), (b, "beta")] {
             _ = try await CustomerDataStore(

@@ -154,7 +154,7 @@ struct SecurityTests {
         let harness = try await APIHarness.make()
         try await harness.test { client in
             let tenant = try await TenantFixture.create(client, harness: harness, name: "Broken")
-            try await harness.services.control.pool.query("ALTER TABLE principal RENAME COLUMN display_name TO secret_column_name")
+            try await harness.services.platform.control.pool.query("ALTER TABLE principal RENAME COLUMN display_name TO secret_column_name")
             let result = try await client.call(.get, "/v1/tenants/\(tenant.id)/principals", key: tenant.ownerKey)
             #expect(result.status == .internalServerError)
             #expect(result.errorCode == "internal")
@@ -172,7 +172,7 @@ struct SecurityTests {
         try await harness.test { client in
             let tenant = try await TenantFixture.create(client, harness: harness, name: "Hashed")
             let key = try #require(APIKey(parsing: tenant.ownerKey))
-            let rows = try await harness.services.control.pool.query("SELECT * FROM api_key WHERE prefix = \(key.prefix)")
+            let rows = try await harness.services.platform.control.pool.query("SELECT * FROM api_key WHERE prefix = \(key.prefix)")
             let row = try #require(rows.first)
             for column in rows.columns {
                 if let text = row[column.name] {
@@ -194,11 +194,11 @@ struct SecurityTests {
             let tenant = try await TenantFixture.create(client, harness: harness, name: "Used")
             let key = try #require(APIKey(parsing: tenant.ownerKey))
             func lastUsed() async throws -> Date? {
-                try await harness.services.control.pool.query("SELECT last_used_at FROM api_key WHERE prefix = \(key.prefix)")[0]
+                try await harness.services.platform.control.pool.query("SELECT last_used_at FROM api_key WHERE prefix = \(key.prefix)")[0]
                     .decode(Date?.self, at: 0)
             }
             func uses() async throws -> Int {
-                try await harness.services.control.pool.query("SELECT count(*) FROM audit_event WHERE action = 'key.use'")[0]
+                try await harness.services.platform.control.pool.query("SELECT count(*) FROM audit_event WHERE action = 'key.use'")[0]
                     .decode(Int.self, at: 0)
             }
             #expect(try await client.call(.get, "/v1/tenants/\(tenant.id)", key: tenant.ownerKey).status == .ok)

@@ -49,7 +49,7 @@ struct WalkThroughTests {
                 .post, "\(base)/role-assignments", key: tenant.ownerKey,
                 json: ["principal_id": admin["id"] as! String, "role": "o365_admin", "notify_email": "it@contoso.example"])
             #expect(o365.status == .created, "\(o365.text)")
-            let environment = try await harness.services.control.environment(tenant: UUID(uuidString: tenant.id)!, id: UUID(uuidString: eu)!)
+            let environment = try await harness.services.platform.control.environment(tenant: UUID(uuidString: tenant.id)!, id: UUID(uuidString: eu)!)
             let customerData = try harness.services.platform.scope(for: environment).customerData
             _ = try await customerData.replace(
                 accounts: [BusinessAccount(id: "A1", name: "Fabrikam", domains: ["fabrikam.example"])],
@@ -109,7 +109,7 @@ struct WalkThroughTests {
             #expect(moved.errorField == "region")
             // The database refuses too, whatever the caller.
             let error = await #expect(throws: PostgresError.self) {
-                try await harness.services.control.pool.query("UPDATE environment SET region = 'na' WHERE environment_id = \(UUID(uuidString: uk)!)")
+                try await harness.services.platform.control.pool.query("UPDATE environment SET region = 'na' WHERE environment_id = \(UUID(uuidString: uk)!)")
             }
             #expect(error?.sqlState == "23514")
 

@@ -77,8 +77,8 @@ struct GraphHarness {
     func shutdown() async {
         try? await collector.shutdown()
         await server.stop()
-        await services.control.pool.shutdown()
-        await services.regions.shutdown()
+        await services.platform.control.pool.shutdown()
+        await services.platform.regions.shutdown()
     }
 
     // MARK: - Signals

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hummingbird
 import Platform
 
 /// The pages' sign-in session: a signed cookie naming a session the server keeps.
@@ -11,7 +12,18 @@ import Platform
 /// carry a CSRF token derived from the session cookie.
 enum PageSession {
     static let cookieName = "rapport_session"
+    /// The sign-in form's nonce cookie: its CSRF token is checked before there is a session.
+    static let signInCookieName = "rapport_signin"
     static let lifetime: TimeInterval = 8 * 3600
+
+    /// A signed-in session as a page request sees it.
+    struct Active: Sendable {
+        var id: UUID
+        var caller: Caller
+        /// The session cookie's value, which the CSRF token derives from.
+        var cookie: String
+        var csrf: String
+    }
 
     static func issue(session: UUID, expiresAt: Date, secret: [UInt8]) -> String {
         let payload = "\(session.uuidString.lowercased()).\(Int64(expiresAt.timeIntervalSince1970))"
@@ -53,8 +65,8 @@ enum PageSession {
         return difference == 0
     }
 
-    /// A `Set-Cookie` value; `secure` adds the Secure attribute.
-    static func setCookie(name: String, value: String, maxAge: Int, secure: Bool) -> String {
-        "\(name)=\(value); Path=/ui; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    /// A cookie of the pages: HttpOnly, SameSite=Strict, under `/ui`; `secure` adds the Secure attribute.
+    static func cookie(name: String, value: String, maxAge: Int, secure: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/ui", secure: secure, httpOnly: true, sameSite: .strict)
     }
 }

@@ -141,8 +141,12 @@ enum PageTemplates {
         <p><button>Create</button></p></form>
         """
 
+    static let message = """
+        <h1>{{heading}}</h1>
+        """
+
     static let all: [String: String] = [
-        "layout": layout, "signin": signIn, "home": home, "overview": overview, "configure": configure, "results": results,
+        "layout": layout, "signin": signIn, "home": home, "message": message, "overview": overview, "configure": configure, "results": results,
         "card": card, "runs": runs, "progress": progress, "segments": segments, "segment": segment, "measures": measures,
     ]
 }

@@ -8,18 +8,16 @@ import Platform
 /// Pushing customer data and activity into an environment.
 struct DataRoutes {
     let services: AppServices
-    let environments: EnvironmentRoutes
 
-    func register(on group: RouterGroup<AppRequestContext>) {
-        group.post("tenants/{tenant}/environments/{environment}/customer-data/accounts", use: accounts)
-        group.post("tenants/{tenant}/environments/{environment}/customer-data/contacts", use: contacts)
-        group.post("tenants/{tenant}/environments/{environment}/activity", use: activity)
+    func register(on environment: RouterGroup<EnvironmentRequestContext>) {
+        environment.post("customer-data/accounts", use: accounts)
+        environment.post("customer-data/contacts", use: contacts)
+        environment.post("activity", use: activity)
     }
 
     /// Replaces the environment's business accounts (CSV, or JSON `{"accounts": [{id, name, domains}]}`).
-    @Sendable func accounts(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        try caller.require(.contributor, on: environment.id)
+    @Sendable func accounts(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.contribute)
         let accounts: [BusinessAccount]
         if isCSV(request) {
             let bytes = try await body(request)
@@ -42,15 +40,13 @@ struct DataRoutes {
                     domains: try item.stringArray("domains", field: field).map { try Validation.domain($0, field: "\(field).domains") })
             }
         }
-        let counts = try await services.platform.scope(for: environment).customerData.replaceAccounts(
-            accounts: accounts)
+        let counts = try await context.scope.customerData.replaceAccounts(accounts: accounts)
         return try json(counts)
     }
 
     /// Replaces the environment's contacts (CSV with an email column chosen by `?email_field=`, or JSON).
-    @Sendable func contacts(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        try caller.require(.contributor, on: environment.id)
+    @Sendable func contacts(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.contribute)
         let contacts: [Contact]
         if isCSV(request) {
             let bytes = try await body(request)
@@ -78,21 +74,19 @@ struct DataRoutes {
                     emailsByColumn: emails)
             }
         }
-        let counts = try await services.platform.scope(for: environment).customerData.replaceContacts(
-            contacts: contacts)
+        let counts = try await context.scope.customerData.replaceContacts(contacts: contacts)
         return try json(counts)
     }
 
     /// A batch of NDJSON activity records; rejected whole on any invalid line unless `?skip_invalid=true`.
-    @Sendable func activity(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        try caller.require(.contributor, on: environment.id)
+    @Sendable func activity(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.contribute)
         let skipInvalid = request.uri.queryParameters.get("skip_invalid") == "true"
-        let scope = try await services.activityScope(for: environment)
+        let scope = try await services.platform.activityScope(for: context.environment)
         var problems: [ImportReport.Problem] = []
         var invalidLines = 0
         do {
-            var report = try await services.platform.scope(for: environment).importer.importRecords(scope) { consume in
+            var report = try await context.scope.importer.importRecords(scope) { consume in
                 try await NDJSONBodyReader(limit: services.maximumActivityBytes).forEachLine(request) { number, line in
                     let record: ActivityRecord
                     do throws(IngestError) {
@@ -149,22 +143,4 @@ struct DataRoutes {
         if let field = error.field { place.append("column \(field)") }
         return ServiceError(.invalid, (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + error.message, field: error.field ?? "body")
     }
-}
-
-struct RejectedBatch: Error {}
-
-struct ActivityImportResponse: Encodable {
-    var report: ImportReport
-    var skippedLines: Int
-}
-
-struct RejectedBatchResponse: Encodable {
-    struct Detail: Encodable {
-        var code: String
-        var message: String
-        var field: String
-    }
-
-    var error: Detail
-    var lines: [ImportReport.Problem]
 }

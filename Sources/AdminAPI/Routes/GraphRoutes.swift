@@ -5,18 +5,18 @@ import Platform
 /// Microsoft Graph (issue 8): the tenant's app registration, the admin-consent URL and its callback,
 /// and each mailbox's outcome in a run.
 struct GraphRoutes {
-    let services: AppServices
-    let environments: EnvironmentRoutes
+    let platform: Platform
+    let maximumBodyBytes: Int
 
-    var platform: Platform { services.platform }
-
-    func register(on router: Router<AppRequestContext>, v1: RouterGroup<AppRequestContext>) {
-        router.get("graph/consent/callback", use: callback)
-        v1.get("tenants/{tenant}/graph", use: registration)
-        v1.put("tenants/{tenant}/graph", use: save)
-        v1.delete("tenants/{tenant}/graph", use: delete)
-        v1.post("tenants/{tenant}/graph/admin-consent", use: adminConsent)
-        v1.get("tenants/{tenant}/environments/{environment}/runs/{run}/mailboxes", use: mailboxes)
+    func register(
+        pages: RouterGroup<AppRequestContext>, tenant: RouterGroup<TenantRequestContext>, environment: RouterGroup<EnvironmentRequestContext>
+    ) {
+        pages.get("graph/consent/callback", use: callback)
+        tenant.get("graph", use: registration)
+        tenant.put("graph", use: save)
+        tenant.delete("graph", use: delete)
+        tenant.post("graph/admin-consent", use: adminConsent)
+        environment.get("runs/{run}/mailboxes", use: mailboxes)
     }
 
     /// The registration as the API shows it: never the secret; the hosts and the redirect URI to register in Entra.
@@ -48,41 +48,35 @@ struct GraphRoutes {
     }
 
     /// The owner or the Office 365 administrator reads it.
-    @Sendable func registration(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        guard caller.isOwner || caller.hasTenantRole(.o365Admin) else {
-            throw ServiceError(.forbidden, "this needs the tenant's owner or o365_admin role")
-        }
-        guard let registration = try await platform.graphRegistrations.registration(tenant: tenant) else {
+    @Sendable func registration(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try context.authorize(.requestAdminConsent)
+        guard let registration = try await platform.graphRegistrations.registration(tenant: context.tenantID) else {
             throw ServiceError.notFound("graph registration")
         }
         return try json(view(registration))
     }
 
     /// Creates or replaces it (owner): `{entra_tenant_id, client_id, client_secret, cloud}`; the secret may be left out on a change.
-    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        try caller.requireOwner()
+    @Sendable func save(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try context.authorize(.manageGraphRegistration)
         let body = try await RequestBody.read(
-            request, limit: services.maximumBodyBytes, allowed: ["entra_tenant_id", "client_id", "client_secret", "cloud"])
+            request, limit: maximumBodyBytes, allowed: ["entra_tenant_id", "client_id", "client_secret", "cloud"])
         let input = GraphRegistrationStore.Input(
             entraTenantID: try body.string("entra_tenant_id"), clientID: try body.string("client_id"),
             clientSecret: try body.optionalString("client_secret"),
             cloud: body.has("cloud") ? try body.choice("cloud", GraphCloud.self) : .global)
-        let saved = try await platform.saveGraphRegistration(tenant: tenant, input, by: caller)
+        let saved = try await platform.saveGraphRegistration(tenant: context.tenantID, input, by: context.caller)
         return try json(view(saved))
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        try await platform.deleteGraphRegistration(tenant: tenant, by: caller)
+    @Sendable func delete(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await platform.deleteGraphRegistration(tenant: context.tenantID, by: context.caller)
         return Response(status: .noContent)
     }
 
     /// A fresh admin-consent URL for the console (o365_admin or owner); its state is single use.
-    @Sendable func adminConsent(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        let (url, expiresAt) = try await platform.adminConsentURL(tenant: tenant, by: caller)
+    @Sendable func adminConsent(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let (url, expiresAt) = try await platform.adminConsentURL(tenant: context.tenantID, by: context.caller)
         struct Link: Encodable {
             var url: String
             var expiresAt: Date
@@ -106,17 +100,16 @@ struct GraphRoutes {
                     body: "<h1>Consent refused</h1><p>\(escape(name)) did not grant consent; nothing will be collected.</p><p>Microsoft said: \(escape(reason))</p>")
             }
         } catch let error as ServiceError {
-            return html(title: "Admin consent", body: "<h1>Admin consent</h1><p>\(escape(error.message))</p>", status: ConsentPageRoutes.status(error))
+            return ConsentPageRoutes.linkProblem(error, title: "Admin consent")
         }
     }
 
     /// Each selected mailbox's outcome in a run (viewer): done, forbidden (403) or not found, with Graph's reason.
-    @Sendable func mailboxes(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        guard let run = try await platform.runs.run(tenant: environment.tenantID, id: try context.id("run", "run")), run.environmentID == environment.id else {
-            throw ServiceError.notFound("run")
-        }
-        return try json(["mailboxes": try await platform.graphRunMailboxes.entries(tenant: environment.tenantID, run: run.id)])
+    @Sendable func mailboxes(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        guard let run = try await platform.runs.run(tenant: context.tenantID, id: try context.id("run", "run")),
+            run.environmentID == context.environment.id
+        else { throw ServiceError.notFound("run") }
+        return try json(["mailboxes": try await platform.graphRunMailboxes.entries(tenant: context.tenantID, run: run.id)])
     }
 
     /// A query string, percent-decoded, `+` as a space (as the identity platform sends it).

@@ -7,7 +7,7 @@ import Platform
 
 /// Liveness, readiness (every database answers), Prometheus metrics and the OpenAPI document.
 struct HealthRoutes {
-    let services: AppServices
+    let platform: Platform
     let metrics: PrometheusCollectorRegistry
 
     func register(on router: Router<AppRequestContext>) {
@@ -34,8 +34,8 @@ struct HealthRoutes {
 
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
         var databases: [String: String] = [:]
-        var targets: [(String, PostgresPool)] = [("control", services.control.pool)]
-        targets += services.regions.byRegion.sorted { $0.key < $1.key }.map { ($0.key.rawValue, $0.value.pool) }
+        var targets: [(String, PostgresPool)] = [("control", platform.control.pool)]
+        targets += platform.regions.byRegion.sorted { $0.key < $1.key }.map { ($0.key.rawValue, $0.value.pool) }
         for (name, pool) in targets {
             do {
                 try await pool.query("SELECT 1")

@@ -3,40 +3,36 @@ import Foundation
 import Hummingbird
 import Platform
 
-/// The enrichment lifecycle: directory, configuration, consent, runs and their progress, the outbox.
+/// The enrichment lifecycle: directory, configuration, consent, runs and their progress.
 struct LifecycleRoutes {
     let services: AppServices
-    let environments: EnvironmentRoutes
 
     var platform: Platform { services.platform }
 
-    func register(on group: RouterGroup<AppRequestContext>) {
-        group.get("tenants/{tenant}/directory", use: directory)
-        group.put("tenants/{tenant}/directory", use: replaceDirectory)
-        group.get("tenants/{tenant}/environments/{environment}/enrichment", use: enrichment)
-        group.put("tenants/{tenant}/environments/{environment}/enrichment", use: saveEnrichment)
-        group.get("tenants/{tenant}/environments/{environment}/enrichment/users", use: users)
-        group.get("tenants/{tenant}/consent", use: consent)
-        group.post("tenants/{tenant}/consent", use: decide)
-        group.delete("tenants/{tenant}/consent", use: withdraw)
-        group.get("tenants/{tenant}/environments/{environment}/runs", use: runs)
-        group.post("tenants/{tenant}/environments/{environment}/runs", use: runNow)
-        group.get("tenants/{tenant}/environments/{environment}/runs/{run}", use: run)
-        group.get("outbox", use: outbox)
+    func register(tenant: RouterGroup<TenantRequestContext>, environment: RouterGroup<EnvironmentRequestContext>) {
+        tenant.get("directory", use: directory)
+        tenant.put("directory", use: replaceDirectory)
+        tenant.get("consent", use: consent)
+        tenant.post("consent", use: decide)
+        tenant.delete("consent", use: withdraw)
+        environment.get("enrichment", use: enrichment)
+        environment.put("enrichment", use: saveEnrichment)
+        environment.get("enrichment/users", use: users)
+        environment.get("runs", use: runs)
+        environment.post("runs", use: runNow)
+        environment.get("runs/{run}", use: run)
     }
 
     // MARK: - Directory
 
-    @Sendable func directory(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        try caller.requireOwner()
-        return try json(try await platform.directory.load(tenant: tenant))
+    @Sendable func directory(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try context.authorize(.manageDirectory)
+        return try json(try await platform.directory.load(tenant: context.tenantID))
     }
 
     /// Replaces the tenant's directory: `{"users": [{id, mail, user_principal_name, display_name}], "groups": [{id, display_name, mail, members}]}`.
-    @Sendable func replaceDirectory(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        try caller.requireOwner()
+    @Sendable func replaceDirectory(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try context.authorize(.manageDirectory)
         let body = try await RequestBody.read(request, limit: services.maximumActivityBytes, allowed: ["users", "groups"])
         let users = try body.objects("users").enumerated().map { index, item in
             let field = "users[\(index)]"
@@ -54,10 +50,10 @@ struct LifecycleRoutes {
                 mail: try item.optionalEmail("mail", field: field), members: try item.stringArray("members", field: field))
         }
         let directory = Directory(users: users, groups: groups)
-        try await platform.directory.replace(tenant: tenant, with: directory)
+        try await platform.directory.replace(tenant: context.tenantID, with: directory)
         try await platform.control.pool.withTransaction { connection in
             try await platform.control.audit(
-                connection, tenant: tenant, caller: caller, action: "directory.replace", target: "tenant/\(tenant)/directory",
+                connection, tenant: context.tenantID, caller: context.caller, action: "directory.replace", target: "tenant/\(context.tenantID)/directory",
                 details: ["users": "\(users.count)", "groups": "\(groups.count)"])
         }
         return try json(["users": users.count, "groups": groups.count])
@@ -73,19 +69,17 @@ struct LifecycleRoutes {
         var activeRun: RunRecord?
     }
 
-    @Sendable func enrichment(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        let stored = try await platform.enrichments.configuration(tenant: environment.tenantID, environment: environment.id)
+    @Sendable func enrichment(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        let stored = try await platform.enrichments.configuration(tenant: context.tenantID, environment: context.environment.id)
         return try json(
             EnrichmentView(
                 configuration: stored?.configuration, mailboxCount: stored?.mailboxCount ?? 0, nextRunAt: stored?.nextRunAt,
-                consent: try await platform.consent.state(tenant: environment.tenantID),
-                activeRun: try await platform.runs.active(tenant: environment.tenantID, environment: environment.id)))
+                consent: try await platform.consent.state(tenant: context.tenantID),
+                activeRun: try await platform.runs.active(tenant: context.tenantID, environment: context.environment.id)))
     }
 
     /// Saves the configuration (admin); 422 naming the count, unknown groups, invalid or foreign addresses, or failed checks.
-    @Sendable func saveEnrichment(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
+    @Sendable func saveEnrichment(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         let body = try await RequestBody.read(
             request, limit: services.maximumBodyBytes,
             allowed: ["name", "addresses", "groups", "agreed", "dataset", "email_field", "schedule", "weights", "rules"])
@@ -101,7 +95,7 @@ struct LifecycleRoutes {
         if body.has("rules") { configuration.rules = try body.decode("rules", NoiseRulesInput.self, keys: NoiseRulesInput.keys).rules }
         do {
             let outcome = try await platform.saveEnrichment(
-                tenant: environment.tenantID, environment: environment.id, configuration, by: caller)
+                tenant: context.tenantID, environment: context.environment.id, configuration, by: context.caller)
             return try json(outcome)
         } catch let rejection as ConfigurationRejection {
             return try json(RejectionResponse(rejection), status: .unprocessableContent)
@@ -127,62 +121,46 @@ struct LifecycleRoutes {
     }
 
     /// The selected mailboxes with their directory ids: the seed's `Office_UserEntity`.
-    @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        let mailboxes = try await platform.enrichments.mailboxes(tenant: environment.tenantID, environment: environment.id)
+    @Sendable func users(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        let mailboxes = try await platform.enrichments.mailboxes(tenant: context.tenantID, environment: context.environment.id)
         return try json(["Office_UserEntity": mailboxes.map { ["Email": $0.address, "DirectoryId": $0.directoryID] }], encoder: .columns)
     }
 
     // MARK: - Consent
 
-    @Sendable func consent(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, _) = try context.tenantCaller()
-        return try json(try await platform.consent.state(tenant: tenant))
+    @Sendable func consent(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try json(try await platform.consent.state(tenant: context.tenantID))
     }
 
     /// The Office 365 administrator grants or refuses in the console: `{"decision": "grant"|"refuse", "reason": …}`.
-    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
+    @Sendable func decide(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["decision", "reason"])
         let decision = try body.string("decision")
         guard decision == "grant" || decision == "refuse" else { throw ServiceError(.invalid, "must be grant or refuse", field: "decision") }
-        try await platform.decideConsent(tenant: tenant, grant: decision == "grant", reason: try body.optionalString("reason"), by: caller)
-        return try json(try await platform.consent.state(tenant: tenant))
+        try await platform.decideConsent(tenant: context.tenantID, grant: decision == "grant", reason: try body.optionalString("reason"), by: context.caller)
+        return try json(try await platform.consent.state(tenant: context.tenantID))
     }
 
     /// Withdraws consent: schedules stop, runs are cancelled, activity and results are deleted in every region.
-    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, caller) = try context.tenantCaller()
-        return try json(try await platform.withdrawConsent(tenant: tenant, by: caller))
+    @Sendable func withdraw(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try json(try await platform.withdrawConsent(tenant: context.tenantID, by: context.caller))
     }
 
     // MARK: - Runs
 
-    @Sendable func runs(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        return try json(["runs": try await platform.runs.runs(tenant: environment.tenantID, environment: environment.id)])
+    @Sendable func runs(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try json(["runs": try await platform.runs.runs(tenant: context.tenantID, environment: context.environment.id)])
     }
 
-    @Sendable func runNow(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        return try json(try await platform.runNow(tenant: environment.tenantID, environment: environment.id, by: caller), status: .accepted)
+    @Sendable func runNow(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try json(try await platform.runNow(tenant: context.tenantID, environment: context.environment.id, by: context.caller), status: .accepted)
     }
 
     /// One run with its steps: the progress details pane.
-    @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        guard let run = try await platform.runs.run(tenant: environment.tenantID, id: try context.id("run", "run")),
-            run.environmentID == environment.id
+    @Sendable func run(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        guard let run = try await platform.runs.run(tenant: context.tenantID, id: try context.id("run", "run")),
+            run.environmentID == context.environment.id
         else { throw ServiceError.notFound("run") }
         return try json(run)
-    }
-
-    // MARK: - Outbox
-
-    /// The mail outbox, for platform operators: `?pending=true` for unsent mail only.
-    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.requireCaller().requireOperator()
-        let pending = request.uri.queryParameters.get("pending") == "true"
-        return try json(["messages": try await platform.outbox.list(pendingOnly: pending)])
     }
 }

@@ -7,48 +7,41 @@ import Platform
 ///
 /// Aggregates only: no route returns an individual message, meeting or per-person figure.
 struct ResultsRoutes {
-    let services: AppServices
-    let environments: EnvironmentRoutes
-
-    func register(on group: RouterGroup<AppRequestContext>) {
-        group.get("tenants/{tenant}/environments/{environment}/results", use: summary)
-        group.get("tenants/{tenant}/environments/{environment}/results/history", use: history)
-        group.get("tenants/{tenant}/environments/{environment}/results/rows", use: rows)
-        group.get("tenants/{tenant}/environments/{environment}/results/export", use: export)
-        group.get("tenants/{tenant}/environments/{environment}/accounts/{account}/card", use: card)
+    func register(on environment: RouterGroup<EnvironmentRequestContext>) {
+        environment.get("results", use: summary)
+        environment.get("results/history", use: history)
+        environment.get("results/rows", use: rows)
+        environment.get("results/export", use: export)
+        environment.get("accounts/{account}/card", use: card)
     }
 
-    @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        guard let summary = try await services.platform.scope(for: environment).results.summary() else {
+    @Sendable func summary(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        guard let summary = try await context.scope.results.summary() else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
         return try json(summary)
     }
 
-    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        let runs = try await services.platform.scope(for: environment).results.history()
+    @Sendable func history(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        let runs = try await context.scope.results.history()
         return try json(["runs": runs])
     }
 
     /// `?level=Year|Month|Week&period=YYYY-MM-DD&account=ID&sort=<column>&order=asc|desc&limit=&offset=&run=`.
-    @Sendable func rows(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
+    @Sendable func rows(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         let query = try Self.query(request)
-        guard let page = try await services.platform.scope(for: environment).results.rows(query) else {
+        guard let page = try await context.scope.results.rows(query) else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
         return try json(RowsPage(runID: page.runID, total: page.total, limit: query.limit, offset: query.offset, rows: page.rows), encoder: .columns)
     }
 
     /// Every row of the current result as CSV (`?format=csv`, the default) or NDJSON, streamed.
-    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
+    @Sendable func export(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         let format = request.uri.queryParameters.get("format") ?? "csv"
         guard format == "csv" || format == "ndjson" else { throw ServiceError(.invalid, "must be csv or ndjson", field: "format") }
         let level = try Self.level(request)
-        let store = try services.platform.scope(for: environment).results
+        let store = context.scope.results
         guard try await store.summary() != nil else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
@@ -80,11 +73,9 @@ struct ResultsRoutes {
             body: body)
     }
 
-    @Sendable func card(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
+    @Sendable func card(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         guard let account = context.parameters.get("account") else { throw ServiceError.notFound("account") }
-        guard let card = try await services.platform.scope(for: environment).results.customerCard(
-            accountID: account)
+        guard let card = try await context.scope.results.customerCard(accountID: account)
         else { throw ServiceError.notFound("account in the current result") }
         return try json(card, encoder: .columns)
     }
@@ -132,27 +123,5 @@ struct ResultsRoutes {
     static func csvField(_ value: String) -> String {
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-struct RowsPage: Encodable {
-    var runID: UUID
-    var total: Int
-    var limit: Int
-    var offset: Int
-    var rows: [EnrichedRow]
-
-    enum CodingKeys: String, CodingKey {
-        case runID = "run_id", total, limit, offset, rows
-    }
-}
-
-extension JSONEncoder {
-    /// For results: keys as written (the product's column names), ISO 8601 dates.
-    static var columns: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

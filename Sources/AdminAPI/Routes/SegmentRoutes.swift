@@ -5,33 +5,31 @@ import Platform
 
 /// Segments and measures on the enriched data.
 struct SegmentRoutes {
-    let services: AppServices
-    let environments: EnvironmentRoutes
+    let platform: Platform
+    let maximumBodyBytes: Int
 
-    func register(on group: RouterGroup<AppRequestContext>) {
-        group.get("tenants/{tenant}/environments/{environment}/segments", use: list)
-        group.post("tenants/{tenant}/environments/{environment}/segments", use: create)
-        group.get("tenants/{tenant}/environments/{environment}/segments/{segment}", use: get)
-        group.delete("tenants/{tenant}/environments/{environment}/segments/{segment}", use: delete)
-        group.get("tenants/{tenant}/environments/{environment}/segments/{segment}/members", use: members)
-        group.get("tenants/{tenant}/environments/{environment}/measures", use: measures)
-        group.post("tenants/{tenant}/environments/{environment}/measures", use: createMeasure)
-        group.get("tenants/{tenant}/environments/{environment}/measures/{measure}", use: measure)
+    func register(on environment: RouterGroup<EnvironmentRequestContext>) {
+        environment.get("segments", use: list)
+        environment.post("segments", use: create)
+        environment.get("segments/{segment}", use: get)
+        environment.delete("segments/{segment}", use: delete)
+        environment.get("segments/{segment}/members", use: members)
+        environment.get("measures", use: measures)
+        environment.post("measures", use: createMeasure)
+        environment.get("measures/{measure}", use: measure)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        return try json(["segments": try await services.platform.scope(for: environment).segments.segments()])
+    @Sendable func list(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try json(["segments": try await context.scope.segments.segments()])
     }
 
     /// `{"name", "expression"}`; a syntax error names what is wrong and its position.
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        try caller.require(.contributor, on: environment.id)
-        let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "expression"])
-        let segment = try await services.platform.scope(for: environment).segments.create(
+    @Sendable func create(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.contribute)
+        let body = try await RequestBody.read(request, limit: maximumBodyBytes, allowed: ["name", "expression"])
+        let segment = try await context.scope.segments.create(
             name: try body.string("name"),
-            expression: try body.string("expression"), at: services.now())
+            expression: try body.string("expression"), at: platform.now())
         return try json(segment, status: .created)
     }
 
@@ -40,9 +38,8 @@ struct SegmentRoutes {
         var evaluations: [SegmentEvaluation]
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        let store = try services.platform.scope(for: environment).segments
+    @Sendable func get(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        let store = context.scope.segments
         let id = try context.id("segment", "segment")
         guard let segment = try await store.segments().first(where: { $0.id == id }) else {
             throw ServiceError.notFound("segment")
@@ -50,10 +47,9 @@ struct SegmentRoutes {
         return try json(SegmentView(segment: segment, evaluations: try await store.evaluations(segment: id)))
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        try caller.require(.contributor, on: environment.id)
-        try await services.platform.scope(for: environment).segments.delete(
+    @Sendable func delete(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.contribute)
+        try await context.scope.segments.delete(
             id: try context.id("segment", "segment"))
         return Response(status: .noContent)
     }
@@ -65,37 +61,33 @@ struct SegmentRoutes {
         var members: [SegmentMember]
     }
 
-    @Sendable func members(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
+    @Sendable func members(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         let (limit, offset) = try Self.paging(request)
-        let page = try await services.platform.scope(for: environment).segments.members(
+        let page = try await context.scope.segments.members(
             segment: try context.id("segment", "segment"),
-            limit: limit, offset: offset, at: services.now())
+            limit: limit, offset: offset, at: platform.now())
         return try json(MembersPage(total: page.total, limit: limit, offset: offset, members: page.members))
     }
 
-    @Sendable func measures(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
-        return try json(["measures": try await services.platform.scope(for: environment).segments.measures()])
+    @Sendable func measures(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try json(["measures": try await context.scope.segments.measures()])
     }
 
     /// `{"name", "function": COUNT|SUM|AVG|MIN|MAX, "column", "segment_id"?}`.
-    @Sendable func createMeasure(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, caller) = try await environments.environment(context)
-        try caller.require(.contributor, on: environment.id)
-        let body = try await RequestBody.read(request, limit: services.maximumBodyBytes, allowed: ["name", "function", "column", "segment_id"])
-        let measure = try await services.platform.scope(for: environment).segments.createMeasure(
+    @Sendable func createMeasure(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.contribute)
+        let body = try await RequestBody.read(request, limit: maximumBodyBytes, allowed: ["name", "function", "column", "segment_id"])
+        let measure = try await context.scope.segments.createMeasure(
             name: try body.string("name"),
             function: try body.choice("function", Measure.Function.self), column: try body.string("column"),
-            segment: try body.optionalUUID("segment_id"), at: services.now())
+            segment: try body.optionalUUID("segment_id"), at: platform.now())
         return try json(measure, status: .created)
     }
 
-    @Sendable func measure(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (environment, _) = try await environments.environment(context)
+    @Sendable func measure(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         return try json(
-            try await services.platform.scope(for: environment).segments.value(
-                measure: try context.id("measure", "measure"), at: services.now()))
+            try await context.scope.segments.value(
+                measure: try context.id("measure", "measure"), at: platform.now()))
     }
 
     static func paging(_ request: Request) throws -> (Int, Int) {

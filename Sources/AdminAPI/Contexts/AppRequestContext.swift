@@ -2,11 +2,17 @@ import Hummingbird
 import NIOCore
 import Platform
 
-/// The per-request context: Hummingbird's core storage plus the authenticated caller.
+/// The context every request starts with; the route groups derive theirs from it.
+///
+/// The API's `/v1` group fills `caller` (`AuthenticationMiddleware`), the pages
+/// fill `pageSession` (`PageSessionMiddleware`); `TenantRequestContext` and
+/// `PageRequestContext` require them.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by `AuthenticationMiddleware` on routes that need a key.
+    /// The holder of the request's bearer key.
     public var caller: Caller?
+    /// The signed-in session of a page request.
+    var pageSession: PageSession.Active?
     /// The connection the request came on (its peer address, its abandonment signal).
     public let channel: any Channel
 
