@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/rapport
 
-.PHONY: deps build demo test bench bench-deps browser-test-deps
+.PHONY: deps build demo test bench bench-deps browser-test-deps fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -38,5 +38,23 @@ bench: deps ingest-test-deps bench-deps
 ## Debian's wrk, the load generator of `rapport bench api`.
 bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+
+## Every libFuzzer target (the five Ingest parsers, segment expressions, line splitting and gzip) for
+## FUZZ_SECONDS each (default 60) with the sanitizers, in .build-fuzz; a crash is kept in
+## Tests/IngestTests/Fixtures/crashers/<target>/ and fails the run. FUZZ_TARGETS="Segment CSV" picks some.
+FUZZ_SECONDS ?= $(or $(INGEST_FUZZ_SECONDS),60)
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+## API fuzzing (issue 14): schemathesis against `rapport serve` on a private cluster with two seeded
+## tenants and a key of every role; no 5xx, the error shape, the process alive after every request, no
+## cross-tenant 2xx. API_FUZZ_SECONDS bounds the whole run (setup included); API_FUZZ_SEED replays one.
+API_FUZZ_SECONDS ?= 240
+API_FUZZ_SEED ?=
+.PHONY: api-fuzz
+api-fuzz: build
+	@python3 -c "import sys; from importlib.metadata import version as v; sys.exit(0 if v('schemathesis') == '4.32.5' else 1)" 2>/dev/null \
+	  || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore schemathesis==4.32.5
+	python3 scripts/apifuzz/api_fuzz.py --rapport $(BIN) --seconds $(API_FUZZ_SECONDS) $(if $(API_FUZZ_SEED),--seed $(API_FUZZ_SEED))
 
 include scripts/ingest/Makefile.inc

@@ -44,7 +44,9 @@ public struct LineSplitter: Sendable {
     public mutating func nextLine() throws(LineTooLong) -> (number: Int, bytes: ArraySlice<UInt8>)? {
         guard let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) else {
             scanned = buffer.count
-            if buffer.count - start > maximumLineLength { throw LineTooLong(line: lineNumber + 1, limit: maximumLineLength) }
+            // A trailing `\r` may be the first half of a `\r\n`, which the line does not count.
+            let pending = buffer.count - start - (buffer.count > start && buffer.last == UInt8(ascii: "\r") ? 1 : 0)
+            if pending > maximumLineLength { throw LineTooLong(line: lineNumber + 1, limit: maximumLineLength) }
             return nil
         }
         var end = newline

@@ -1,15 +1,12 @@
-import Foundation
+import FuzzDriver
 import Ingest
 
 /// libFuzzer entry point: CRM CSV as accounts and as contacts.
 ///
-/// Built with `-sanitize=fuzzer -DFUZZING` (see `scripts/ingest/Makefile.inc`,
-/// target `ingest-fuzz`). Without FUZZING the target is a replay tool:
-/// `IngestFuzzCSV FILE...` runs each file through the same code, which is how
-/// the kept crashers are re-run.
+/// `make fuzz` builds it with libFuzzer; a plain build is a replay tool, `IngestFuzzCSV FILE...` (see `FuzzDriver`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
+    let bytes = FuzzDriver.bytes(data, size)
     _ = try? CRMCSVParser.accounts(bytes)
     _ = try? CRMCSVParser.contacts(bytes)
     return 0
@@ -17,27 +14,5 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 @main
 struct MainCSV {
-    static func main() throws {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzCSV))
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            _ = bytes.withUnsafeBufferPointer { fuzzCSV($0.baseAddress, $0.count) }
-            print("ok \(path)")
-        }
-        #endif
-    }
+    static func main() throws { try FuzzDriver.run(fuzzCSV) }
 }
-
-#if FUZZING
-/// libFuzzer's driver (SwiftPM names the executable's entry point itself, so libFuzzer's `main` is not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-#endif
