@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import ServiceLifecycle
 import Synchronization
 
 /// A bounded pool of connections to one database.
@@ -294,5 +295,15 @@ public final class PostgresPool: Sendable {
         let statistics = self.statistics
         idleGauge.record(statistics.idle)
         inUseGauge.record(statistics.inUse)
+    }
+}
+
+/// A pool is a service of the process: started first and shut down last in its `ServiceGroup`
+/// (as postgres-nio's `PostgresClient` is), so every other service can use it until it stops.
+extension PostgresPool: Service {
+    /// Waits for the group's graceful shutdown (or cancellation), then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
     }
 }

@@ -78,6 +78,28 @@ public struct RegionWorker: Service {
             region: configuration.region, worker: configuration.workerID, lease: configuration.lease, at: Date())
         else { return false }
         logger.info("claimed run", metadata: ["run": "\(run.id)", "attempt": "\(run.attempts)"])
+        try await execute(run)
+        return true
+    }
+
+    /// Runs the pipeline for one environment now, in this process (`rapport enrich`), and returns the finished run.
+    ///
+    /// The run is created already claimed by this worker, so no other worker of the region races for it;
+    /// it collects with this worker's collectors (none for `rapport enrich`: the activity is already stored).
+    public func enrichNow(_ environment: ControlStore.Environment, asOf: Date?) async throws -> RunRecord {
+        let queue = platform.runs
+        let moment = platform.now()
+        let run = try await queue.enqueue(
+            tenant: environment.tenantID, environment: environment.id, region: environment.region, trigger: .command,
+            scheduledFor: asOf ?? moment, at: moment, claimedBy: configuration.workerID, lease: configuration.lease)
+        try await execute(run)
+        return try await queue.run(tenant: environment.tenantID, id: run.id) ?? run
+    }
+
+    /// Executes a run this worker holds (claimed from the queue, or created claimed by `rapport enrich`),
+    /// renewing its lease, and records the outcome.
+    public func execute(_ run: RunRecord) async throws {
+        let queue = platform.runs
         let pipeline = RunPipeline(
             platform: platform, region: configuration.region, collectors: collectors, logger: logger, pauseAt: configuration.pauseAt)
         let workerID = configuration.workerID
@@ -132,7 +154,6 @@ public struct RegionWorker: Service {
         case .lost:
             logger.warning("run lost (cancelled or taken over)", metadata: ["run": "\(run.id)"])
         }
-        return true
     }
 
     enum Outcome: Sendable {

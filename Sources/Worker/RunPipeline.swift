@@ -2,13 +2,16 @@ import Engagement
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Platform
 
 /// Executes one claimed run step by step, recording each step's state, counts and error.
 ///
 /// Steps that already succeeded in an earlier attempt are not repeated (a run
 /// taken over after a lost worker resumes); every step is idempotent, so one
-/// interrupted halfway simply runs again.
+/// interrupted halfway simply runs again. The steps run in stages: every stage
+/// runs its own steps, and the aggregate stage runs two, the measures and the
+/// score, in one transaction (they stand or fall together).
 struct RunPipeline: Sendable {
     let platform: Platform
     let region: Region
@@ -16,6 +19,22 @@ struct RunPipeline: Sendable {
     let logger: Logger
     /// Test hook: a step name at which the worker stops (to be killed there).
     let pauseAt: RunStep?
+
+    /// A unit of work of the pipeline and the steps it records.
+    enum Stage: CaseIterable {
+        case resolveMailboxes, collectEmail, collectMeetings, match, aggregateAndScore, publish
+
+        var steps: [RunStep] {
+            switch self {
+            case .resolveMailboxes: [.resolveMailboxes]
+            case .collectEmail: [.collectEmail]
+            case .collectMeetings: [.collectMeetings]
+            case .match: [.match]
+            case .aggregateAndScore: [.aggregate, .score]
+            case .publish: [.publish]
+            }
+        }
+    }
 
     func execute(_ run: RunRecord) async throws {
         let queue = platform.runs
@@ -32,38 +51,43 @@ struct RunPipeline: Sendable {
             let state = run.steps.first { $0.step == step }?.state
             return state == .succeeded || state == .skipped
         }
-        for step in RunStep.allCases {
+        for stage in Stage.allCases {
             try Task.checkCancellation()
             // SIGTERM: the step at hand has finished; hand the run back before the next one.
             if Task.isShuttingDownGracefully { throw CancellationError() }
-            // The score is computed inside the aggregate step's transaction, and the
-            // two stand or fall together: aggregate again unless the score is done.
-            if step == .score { continue }
-            if step == .aggregate ? done(.score) : (step != .resolveMailboxes && done(step)) {
-                continue
-            }
+            // A stage is done when its last step is; resolving the mailboxes always runs (they are not stored).
+            if stage != .resolveMailboxes, done(stage.steps.last!) { continue }
+            let step = stage.steps[0]
             try await queue.stepStarted(run, step, at: Date())
             if step == pauseAt {
                 logger.warning("pausing at step for a test", metadata: ["step": "\(step.rawValue)"])
                 try await Task.sleep(for: .seconds(3600))
             }
+            var current = step
             do {
-                let (state, counts) = try await perform(step, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise)
-                try await queue.stepFinished(run, step, state: state, counts: counts, at: Date())
+                let (state, counts) = try await perform(stage, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise) {
+                    current = $0
+                }
+                try await queue.stepFinished(run, current, state: state, counts: counts, at: Date())
             } catch {
                 let message = RunFailure.message(for: error)
-                logger.warning("run step failed", metadata: ["run": "\(run.id)", "step": "\(step.rawValue)", "error": "\(error)"])
-                try? await queue.stepFinished(run, step, state: .failed, error: message, at: Date())
+                logger.warning("run step failed", metadata: ["run": "\(run.id)", "step": "\(current.rawValue)", "error": "\(error)"])
+                try? await queue.stepFinished(run, current, state: .failed, error: message, at: Date())
                 throw error
             }
         }
     }
 
+    /// Runs one stage; returns the state and counts of its last step. `entered` is told each later step it starts.
     private func perform(
-        _ step: RunStep, run: RunRecord, environment: ControlStore.Environment, mailboxes: inout [SelectedMailbox], noise: inout [String: Int]
+        _ stage: Stage, run: RunRecord, environment: ControlStore.Environment, mailboxes: inout [SelectedMailbox], noise: inout [String: Int],
+        entered: (RunStep) -> Void
     ) async throws -> (RunRecord.Step.State, [String: Int]) {
-        switch step {
+        switch stage {
         case .resolveMailboxes:
+            if run.trigger == .command {
+                return try await resolveForCommand(run, mailboxes: &mailboxes)
+            }
             guard try await platform.consent.state(tenant: run.tenantID).isGranted else {
                 throw RunFailure("the Office 365 administrator's consent is not granted; nothing is collected", retryable: false)
             }
@@ -78,7 +102,8 @@ struct RunPipeline: Sendable {
             return (.succeeded, ["mailboxes": mailboxes.count])
 
         case .collectEmail, .collectMeetings:
-            let kind: CollectionKind = step == .collectEmail ? .email : .meetings
+            let step = stage.steps[0]
+            let kind: CollectionKind = stage == .collectEmail ? .email : .meetings
             var served: [any ActivityCollector] = []
             for collector in collectors where try await collector.serves(environment) { served.append(collector) }
             guard !served.isEmpty else {
@@ -107,29 +132,31 @@ struct RunPipeline: Sendable {
                 rules: rules)
             return (.succeeded, ["excluded_email_signals": removed.emails, "excluded_meeting_signals": removed.meetings])
 
-        case .aggregate:
+        case .aggregateAndScore:
             let stored = try await platform.enrichments.configuration(tenant: run.tenantID, environment: run.environmentID)
-            let spec = EnrichmentAggregator.RunSpec(
-                runID: run.id, asOf: run.asOf,
-                weights: stored?.configuration.weights ?? .defaults)
+            let spec = EnrichmentAggregator.RunSpec(runID: run.id, asOf: run.asOf, weights: stored?.configuration.weights ?? .defaults)
             let queue = platform.runs
             let pause = pauseAt
-            let summary = try await platform.scope(for: environment).aggregator.aggregate(spec, noiseFigures: noise) { measured in
-                // The measures are built; the score is computed in the same transaction next.
-                try await queue.stepFinished(run, .aggregate, state: .succeeded, counts: ["rows": measured], at: Date())
-                try await queue.stepStarted(run, .score, at: Date())
-                if pause == .score { try await Task.sleep(for: .seconds(3600)) }
+            let scoring = ScoringStarted()
+            let summary: RunSummary
+            do {
+                summary = try await platform.scope(for: environment).aggregator.aggregate(spec, noiseFigures: noise) { measured in
+                    // The measures are built; the score is computed in the same transaction next.
+                    try await queue.stepFinished(run, .aggregate, state: .succeeded, counts: ["rows": measured], at: Date())
+                    try await queue.stepStarted(run, .score, at: Date())
+                    scoring.mark()
+                    if pause == .score { try await Task.sleep(for: .seconds(3600)) }
+                }
+            } catch {
+                if scoring.started { entered(.score) }
+                throw error
             }
+            entered(.score)
             try await queue.stepFinished(
-                run, .score, state: .succeeded,
-                counts: ["enriched_customers": summary.enrichedCustomers, "score_version": summary.scoreVersion], at: Date())
-            return (.succeeded, [
-                "enriched_customers": summary.enrichedCustomers, "emails": summary.emailsProcessed, "meetings": summary.meetingsProcessed,
-            ])
-
-        case .score:
-            // Never reached: the loop scores within the aggregate step.
-            return (.succeeded, [:])
+                run, .aggregate, state: .succeeded,
+                counts: ["enriched_customers": summary.enrichedCustomers, "emails": summary.emailsProcessed, "meetings": summary.meetingsProcessed],
+                at: Date())
+            return (.succeeded, ["enriched_customers": summary.enrichedCustomers, "score_version": summary.scoreVersion])
 
         case .publish:
             try await platform.scope(for: environment).aggregator.publish(
@@ -143,6 +170,19 @@ struct RunPipeline: Sendable {
         }
     }
 
+    /// `rapport enrich`: an operator runs the pipeline over activity already in Rapport (imported), in its own process.
+    ///
+    /// It collects nothing (no collector is given), so the consent and prerequisite gates of a
+    /// collecting run do not apply; the configured mailboxes, rules and weights do, when there are any.
+    private func resolveForCommand(_ run: RunRecord, mailboxes: inout [SelectedMailbox]) async throws -> (RunRecord.Step.State, [String: Int]) {
+        guard try await platform.enrichments.configuration(tenant: run.tenantID, environment: run.environmentID) != nil else {
+            // No enrichment configured: every address of the tenant's domains counts as selected, as on import.
+            return (.skipped, [:])
+        }
+        mailboxes = try await platform.enrichments.mailboxes(tenant: run.tenantID, environment: run.environmentID)
+        return (.succeeded, ["mailboxes": mailboxes.count])
+    }
+
     /// The prerequisite checks that fail for the environment's administrators.
     private func checkPrerequisites(_ run: RunRecord) async throws -> [String] {
         let grants = try await platform.control.roleAssignments(tenant: run.tenantID)
@@ -152,4 +192,11 @@ struct RunPipeline: Sendable {
         return try await platform.prerequisites.check(tenant: run.tenantID, environment: run.environmentID, caller: caller, at: Date())
             .filter { $0.status == .failed }.map(\.id)
     }
+}
+
+/// Whether the score step of an aggregation has started (told from inside its transaction).
+private final class ScoringStarted: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func mark() { flag.store(true, ordering: .releasing) }
+    var started: Bool { flag.load(ordering: .acquiring) }
 }

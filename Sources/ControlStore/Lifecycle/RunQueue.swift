@@ -19,16 +19,24 @@ public struct RunQueue: Sendable {
     }
 
     /// Queues a run; a conflict when the environment already has one queued or running.
+    ///
+    /// With `claimedBy`, the run is created already claimed by that worker (for `lease` seconds),
+    /// so a process that runs it itself (`rapport enrich`) never races the region's workers for it.
     public func enqueue(
-        tenant: UUID, environment: UUID, region: Region, trigger: RunRecord.Trigger, scheduledFor: Date, at moment: Date
+        tenant: UUID, environment: UUID, region: Region, trigger: RunRecord.Trigger, scheduledFor: Date, at moment: Date,
+        claimedBy worker: String? = nil, lease: TimeInterval = 60
     ) async throws -> RunRecord {
         let id = UUID()
+        let status = worker == nil ? "queued" : "running"
+        let leaseEnd = worker.map { _ in moment.addingTimeInterval(lease) }
         try await pool.withTransaction { connection in
             do {
                 try await connection.execute(
                     """
-                    INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, as_of, created_at)
-                    VALUES (\(tenant), \(id), \(environment), \(region.rawValue), 'queued', \(trigger.rawValue), \(scheduledFor), \(scheduledFor), \(moment))
+                    INSERT INTO run (tenant_id, run_id, environment_id, region, status, trigger, scheduled_for, as_of, created_at,
+                                     attempts, lease_owner, lease_expires_at, started_at)
+                    VALUES (\(tenant), \(id), \(environment), \(region.rawValue), \(status), \(trigger.rawValue), \(scheduledFor), \(scheduledFor),
+                            \(moment), \(worker == nil ? 0 : 1), \(worker), \(leaseEnd), \(worker == nil ? nil : moment))
                     """)
             } catch let error as PostgresError where error.isUniqueViolation {
                 throw ServiceError(.conflict, "a run of this environment is already queued or running")

@@ -13,6 +13,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
         case schedule
         /// "Run now".
         case manual
+        /// `rapport enrich`: an operator runs the pipeline in its own process.
+        case command
     }
 
     /// One step's progress.
