@@ -1,6 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 SWIFT ?= swift
 BIN := .build/debug/rapport
+DEV_BIN := .build/debug/rapport-dev
 
 .PHONY: deps build demo test bench bench-deps browser-test-deps fuzz
 
@@ -13,7 +14,8 @@ build: deps
 ## The product end to end: the local cluster up and migrated, a generated organization enriched in all
 ## three regions through the Graph connector and a fake Graph, a summary, then the pages served (Ctrl-C stops).
 demo: build
-	$(BIN) demo
+	$(SWIFT) build --product rapport-dev
+	$(DEV_BIN) demo
 
 ## Every test, against real PostgreSQL clusters the suite starts and stops itself, then
 ## `rapport parse` against Python's email, icalendar and recurring-ical-events on public corpora.
@@ -32,7 +34,7 @@ browser-test-deps:
 ## Markdown table of all of them. BENCH_SCALE=small runs reduced sizes in a few minutes.
 BENCH_SCALE ?= full
 bench: deps ingest-test-deps bench-deps
-	$(SWIFT) build -c release --product rapport
+	$(SWIFT) build -c release --product rapport-dev
 	scripts/bench/run.sh $(BENCH_SCALE)
 
 ## Debian's wrk, the load generator of `rapport bench api`.

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rapport", targets: ["rapport"]),
+        .executable(name: "rapport-dev", targets: ["rapport-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "ControlStore", "RegionStore", "Postgres", "Engagement",
+                "ControlStore", "RegionStore", "Postgres", "Engagement", "Ingest",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,6 +91,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Microsoft Graph (issue 8): app registration, token, directory, mail and calendar delta sync.
@@ -98,6 +100,7 @@ let package = Package(
             dependencies: [
                 "Engagement", "Ingest", "Platform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,8 +125,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The production binary: what an operator runs (no generator, fake Graph, demo or benchmarks).
         .executableTarget(
             name: "rapport",
+            dependencies: [
+                "Postgres", "Engagement", "Ingest", "Platform", "AdminAPI", "Worker", "Connectors", "Mail",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The developer's binary: the demo, the generator, the fake Microsoft Graph, the benchmarks.
+        .executableTarget(
+            name: "rapport-dev",
             dependencies: [
                 "Postgres", "Engagement", "Ingest", "Platform", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import Platform
 import Prometheus
+import ServiceLifecycle
 
 /// The HTTP side of Rapport: the admin API and the pages.
 public enum AdminApplication {
@@ -66,9 +67,10 @@ public enum AdminApplication {
         build(router: buildRouter(services, options: options), host: host, port: port, options: options, logger: logger)
     }
 
-    /// The same around a given router (the tests add routes of their own).
+    /// The same around a given router (the tests add routes of their own), running `services` with the server.
     public static func build(
-        router: Router<AppRequestContext>, host: String, port: Int, options: HTTPOptions = HTTPOptions(), logger: Logger
+        router: Router<AppRequestContext>, host: String, port: Int, options: HTTPOptions = HTTPOptions(), services: [any Service] = [],
+        logger: Logger
     ) -> Application<RouterResponder<AppRequestContext>> {
         let idle = options.idleTimeout.components
         let http1 = HTTP1Channel.Configuration(
@@ -78,6 +80,28 @@ public enum AdminApplication {
             router: router,
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "rapport"),
+            services: services,
             logger: logger)
+    }
+}
+
+extension AdminApplication {
+    /// The server `rapport serve` runs, built from its settings: the pools first, then `services`
+    /// (scheduler, outbox, workers…), then the HTTP server; pending migrations run before it listens.
+    ///
+    /// Shutdown (SIGTERM, SIGINT) goes the other way: the server stops taking requests,
+    /// `services` finish, and the pools close last. A failure anywhere cancels the group,
+    /// and the pools still close.
+    public static func build(
+        runtime: AppRuntime, settings: AppSettings, services: [any Service] = [], logger: Logger
+    ) -> Application<RouterResponder<AppRequestContext>> {
+        var app = build(
+            router: buildRouter(runtime.services, options: settings.http), host: settings.host, port: settings.port,
+            options: settings.http, services: runtime.pools + services, logger: logger)
+        app.beforeServerStarts {
+            try await runtime.migrate()
+            logger.info("listening", metadata: ["address": "http://\(settings.host):\(settings.port)"])
+        }
+        return app
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import Platform
+import ServiceLifecycle
 
 /// Collects mail and calendar metadata of an environment's selected mailboxes from Microsoft Graph.
 ///
@@ -164,5 +165,14 @@ public struct GraphCollector: Sendable {
         }
         try await platform.enrichments.replaceMailboxes(tenant: environment.tenantID, environment: environment.id, with: resolution.mailboxes)
         return resolution
+    }
+}
+
+/// The collector owns an HTTP client: as a service of the worker's group it closes the client
+/// when the group shuts down, after the worker that uses it.
+extension GraphCollector: Service {
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try? await shutdown()
     }
 }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Serves a `FakeGraphStore` over HTTP on a local port (0: any free port).
 ///
 /// Point the connector at it with `graph.login.url = loginURL` and
-/// `graph.api.url = apiURL`. Tests start and stop it; `rapport fake-graph` runs it until SIGTERM.
+/// `graph.api.url = apiURL`. Tests start and stop it; `rapport-dev fake-graph` runs it until SIGTERM.
 public final class FakeGraphServer: @unchecked Sendable {
     public let store: FakeGraphStore
     private let lock = NSLock()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A tenant as a folder of JSON files, for `rapport fake-graph --tenant-dir` (layout in docs/graph.md).
+/// A tenant as a folder of JSON files, for `rapport-dev fake-graph --tenant-dir` (layout in docs/graph.md).
 ///
 /// ```
 /// tenant.json                      {"entra_tenant_id", "domain"}

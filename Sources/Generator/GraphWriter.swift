@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes the organization as a fake Microsoft Graph tenant folder, the layout `rapport fake-graph
+/// Writes the organization as a fake Microsoft Graph tenant folder, the layout `rapport-dev fake-graph
 /// --tenant-dir` and `FakeTenantFiles.load` serve: the tenant, its users, its groups with their
 /// direct members, and per selected mailbox its Inbox, Sent Items and calendar view in Graph's
 /// JSON shapes (the fake pages them and adds the next and delta links).

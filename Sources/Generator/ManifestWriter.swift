@@ -72,7 +72,7 @@ enum ManifestWriter {
             ("start", .string(TextFormats.rfc3339(spec.windowStartSeconds))), ("end", .string(TextFormats.rfc3339(asOf))),
         ])
         let manifest: JSONText = .object([
-            ("generator", "rapport generate"), ("version", 1),
+            ("generator", "rapport-dev generate"), ("version", 1),
             ("seed", .string(String(spec.seed))), ("as_of", .string(TextFormats.rfc3339(asOf))), ("window", window),
             ("formats", .array(formats.map { .string($0.rawValue) })),
             ("organization", organizationPart), ("counts", .object(counts)), ("expected", .object(expected)),

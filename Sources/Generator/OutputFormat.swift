@@ -1,4 +1,4 @@
-/// The output groups `rapport generate --formats` chooses from.
+/// The output groups `rapport-dev generate --formats` chooses from.
 public enum OutputFormat: String, Sendable, CaseIterable, Hashable {
     /// accounts.csv, contacts.csv, directory.json, mail/*.mbox, calendar/*.ics.
     case files

@@ -104,7 +104,7 @@ extension Platform {
     /// "Run now": queues a run at once; a conflict while one is queued or running.
     ///
     /// `asOf`, a past moment, makes the run's one-year window end there instead of now
-    /// (`rapport demo` runs as of the generated organization's day).
+    /// (`rapport-dev demo` runs as of the generated organization's day).
     public func runNow(tenant: UUID, environment environmentID: UUID, asOf: Date? = nil, by caller: Caller) async throws -> RunRecord {
         let environment = try await control.environment(tenant: tenant, id: environmentID)
         try caller.authorize(.administerEnvironment, in: environment.tenantID, on: environment.id)

@@ -109,7 +109,7 @@ public final class PostgresCopyWriter {
     }
 
     /// Bytes encoded before a chunk goes to the connection's thread; measured best with
-    /// 8 chunks in flight and 16 KB CopyData messages (`rapport bench postgres`).
+    /// 8 chunks in flight and 16 KB CopyData messages (`rapport-dev bench postgres`).
     @usableFromInline static let chunkSize = 64 * 1024
     static let chunksInFlight = 8
     static let copyMessageSize = 16 * 1024

@@ -142,7 +142,7 @@ public struct ActivityImporter: Sendable {
         return report
     }
 
-    /// Deletes every stored signal of the environment (`rapport demo` starting over with a new organization).
+    /// Deletes every stored signal of the environment (`rapport-dev demo` starting over with a new organization).
     @discardableResult
     public func deleteAll() async throws -> (emails: Int, meetings: Int) {
         try await database.withTenant(tenant) { connection in

@@ -26,7 +26,8 @@ struct ImportCommand: AsyncParsableCommand {
         let csv = files.filter { $0.lowercased().hasSuffix(".csv") }
         let activity = files.filter { !$0.lowercased().hasSuffix(".csv") }
         guard csv.isEmpty || csv.count == 2 else { throw ValidationError("give the accounts CSV and the contacts CSV, in that order") }
-        let customerData = csv.isEmpty ? nil : Self.readCustomerData(accounts: csv[0], contacts: csv[1], emailFields: emailFields)
+        let customerData = try csv.isEmpty
+            ? nil : OperatorContext.orFail { try CustomerDataFiles.read(accounts: csv[0], contacts: csv[1], emailFields: emailFields) }
         try await OperatorContext.run { context in
             let tenant = try await context.control.findTenant(target.tenant)
             let environment = try await context.control.findEnvironment(tenant: tenant.id, target.environment)
@@ -65,23 +66,6 @@ struct ImportCommand: AsyncParsableCommand {
         if report.outsideWindow > 0 { print("skipped \(report.outsideWindow) outside the one-year window") }
         for (rule, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
             print("skipped \(count) by \(rule)")
-        }
-    }
-
-    /// Parses both files; the first error (file, row, column) ends the command with status 2.
-    static func readCustomerData(accounts: String, contacts: String, emailFields: [String]) -> ([BusinessAccount], [Contact]) {
-        func bytes(_ path: String) -> [UInt8] {
-            guard let data = FileManager.default.contents(atPath: path) else { fail("\(path): cannot read the file") }
-            return Array(data)
-        }
-        do throws(IngestError) {
-            let parsedAccounts = try CRMCSVParser.accounts(bytes(accounts))
-            if let error = parsedAccounts.errors.first { fail("\(accounts): \(error)") }
-            let parsedContacts = try CRMCSVParser.contacts(bytes(contacts), columns: .init(emails: emailFields))
-            if let error = parsedContacts.errors.first { fail("\(contacts): \(error)") }
-            return (parsedAccounts.accounts, parsedContacts.contacts)
-        } catch {
-            fail("\(error.file ?? "\(accounts) / \(contacts)"): \(error)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import Foundation
 import Logging
@@ -6,16 +7,16 @@ import Platform
 
 /// What the operator commands share: settings, stores, and the local operator they act as.
 struct OperatorContext {
-    let runtime: ServiceRuntime
+    let runtime: AppRuntime
     let caller: Caller
 
     var control: TenantStore { runtime.services.platform.control }
 
     /// Connects to the configured (or local) databases; the schema must be migrated.
     static func open() async throws -> OperatorContext {
-        let settings = try await ServiceSettings.load()
+        let settings = try await AppSettings.load()
         let logger = Logger(label: "rapport", level: .warning)
-        let runtime = try await ServiceRuntime.start(settings, logger: logger)
+        let runtime = try await AppRuntime.open(settings, logger: logger)
         let operatorID = try await runtime.services.platform.control.localOperator(named: "rapport-cli")
         return OperatorContext(runtime: runtime, caller: .localOperator(operatorID))
     }
@@ -38,6 +39,15 @@ struct OperatorContext {
             throw exit
         } catch {
             await context.close()
+            fail(describe(error))
+        }
+    }
+
+    /// The value of `body`; a `ServiceError` (a file that cannot be read, a bad row) ends the command with status 2.
+    static func orFail<Value>(_ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let error as ServiceError {
             fail(describe(error))
         }
     }

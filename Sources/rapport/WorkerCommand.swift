@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import Connectors
 import Engagement
@@ -19,10 +20,10 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let region = Region(rawValue: region) else { throw ValidationError("--region must be uk, eu or na") }
-        let settings = try await ServiceSettings.load()
+        let settings = try await AppSettings.loadOrFail()
         let logger = Logger(label: "rapport.worker", level: settings.logLevel)
         // A worker opens the control database and its own region's database only.
-        let runtime = try await ServiceRuntime.start(settings.restricted(to: region), logger: logger)
+        let runtime = try await AppRuntime.open(settings.restricted(to: region), logger: logger)
         let pauseAt = ProcessInfo.processInfo.environment["RAPPORT_WORKER_PAUSE_AT"].flatMap(RunStep.init(rawValue:))
         // Microsoft Graph (issue 8): environments whose tenant has an app registration collect from it.
         let graph = GraphCollector(platform: runtime.services.platform, logger: logger)
@@ -33,13 +34,20 @@ struct WorkerCommand: AsyncParsableCommand {
                 statementTimeout: settings.runStatementTimeout),
             collectors: [graph], logger: logger)
         if once {
-            while try await worker.runOnce() {}
+            do {
+                while try await worker.runOnce() {}
+            } catch {
+                try? await graph.shutdown()
+                await runtime.shutdown()
+                throw error
+            }
+            try? await graph.shutdown()
+            await runtime.shutdown()
         } else {
-            let group = ServiceGroup(
-                configuration: .init(services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            // The pools first and the Graph client next, so both shut down after the worker.
+            let services: [any Service] = runtime.pools + [graph, worker]
+            let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
         }
-        try? await graph.shutdown()
-        await runtime.shutdown()
     }
 }

@@ -11,11 +11,11 @@ struct BenchTableTests {
         try ChildProcess.run(["/usr/bin/env", "python3", repository.appendingPathComponent("scripts/bench/table.py").path, rows.path, "--scale", "test"])
     }
 
-    @Test("a tiny `rapport bench postgres --table-rows` writes its two rows, and table.py renders them")
-    func postgresRows() throws {
+    @Test("a tiny `rapport-dev bench postgres --table-rows` writes its two rows, and table.py renders them")
+    func postgresRows() async throws {
         let rows = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-rows-\(UUID().uuidString.prefix(8)).tsv")
         defer { try? FileManager.default.removeItem(at: rows) }
-        let bench = try RapportExecutable.run(
+        let bench = try await RapportExecutable.runDev(
             ["bench", "postgres", "--rows", "2000", "--queries", "80", "--concurrency", "2", "--repeats", "1", "--table-rows", rows.path])
         #expect(bench.status == 0, "\(bench.output)")
         #expect(bench.output.contains("COPY 2000 rows"), "the human-readable report is still printed")
@@ -36,7 +36,7 @@ struct BenchTableTests {
     }
 
     @Test("table.py escapes a | inside a cell, fills empty cells with —, and refuses a row of the wrong width")
-    func renderer() throws {
+    func renderer() async throws {
         let rows = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-bench-rows-\(UUID().uuidString.prefix(8)).tsv")
         defer { try? FileManager.default.removeItem(at: rows) }
         try "a | b\t1 row\t\t2 s\t—\t≥ 1×\n".write(to: rows, atomically: true, encoding: .utf8)

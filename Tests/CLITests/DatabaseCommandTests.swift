@@ -11,48 +11,48 @@ struct DatabaseCommandTests {
         let environment = ["RAPPORT_DATA_DIR": folder.path]
         TestDatabases.reapOnExit(try LocalCluster(dataDirectory: folder.appendingPathComponent("postgres")), alsoRemoving: folder)
 
-        let before = try RapportExecutable.run(["db", "status"], environment: environment)
+        let before = try await RapportExecutable.run(["db", "status"], environment: environment)
         #expect(before.status == 4)
         #expect(before.output.contains("not initialised"))
 
-        let start = try RapportExecutable.run(["db", "start"], environment: environment)
+        let start = try await RapportExecutable.run(["db", "start"], environment: environment)
         #expect(start.status == 0, "\(start.output)")
 
-        let migrate = try RapportExecutable.run(["migrate"], environment: environment)
+        let migrate = try await RapportExecutable.run(["migrate"], environment: environment)
         #expect(migrate.status == 0, "\(migrate.output)")
         #expect(migrate.output.contains("control: version"))
         #expect(migrate.output.contains("applied 0001_regions.sql"))
         for region in ["uk", "eu", "na"] {
             #expect(migrate.output.contains("\(region): version"))
         }
-        let again = try RapportExecutable.run(["migrate"], environment: environment)
+        let again = try await RapportExecutable.run(["migrate"], environment: environment)
         #expect(again.output.components(separatedBy: "up to date").count - 1 == 4, "\(again.output)")
 
-        let status = try RapportExecutable.run(["status"], environment: environment)
+        let status = try await RapportExecutable.run(["status"], environment: environment)
         #expect(status.status == 0, "\(status.output)")
         for region in ["uk", "eu", "na"] {
             #expect(status.output.contains("serves region \(region)"))
         }
 
         // The printed URL works with libpq and reaches the right region's database.
-        let url = try RapportExecutable.run(["db", "url", "eu"], environment: environment)
+        let url = try await RapportExecutable.run(["db", "url", "eu"], environment: environment)
         let connection = try await PostgresConnection.connect(url.output.trimmingCharacters(in: .whitespacesAndNewlines))
         let code = try await connection.query("SELECT code FROM region_identity")[0].decode(String.self, at: 0)
         #expect(code == "eu")
         await connection.close()
 
-        let stop = try RapportExecutable.run(["db", "stop"], environment: environment)
+        let stop = try await RapportExecutable.run(["db", "stop"], environment: environment)
         #expect(stop.status == 0)
-        let after = try RapportExecutable.run(["db", "status"], environment: environment)
+        let after = try await RapportExecutable.run(["db", "status"], environment: environment)
         #expect(after.status == 3)
-        let down = try RapportExecutable.run(["status"], environment: environment)
+        let down = try await RapportExecutable.run(["status"], environment: environment)
         #expect(down.status == 1)
         #expect(down.output.contains("not running"))
     }
 
     @Test("configuring only some database URLs is refused, naming the missing ones")
-    func partialConfiguration() throws {
-        let result = try RapportExecutable.run(
+    func partialConfiguration() async throws {
+        let result = try await RapportExecutable.run(
             ["migrate"], environment: ["RAPPORT_CONTROL_DATABASE_URL": "host=/nowhere dbname=x"])
         #expect(result.status != 0)
         #expect(result.output.contains("RAPPORT_UK_DATABASE_URL"))
@@ -71,11 +71,11 @@ struct DatabaseCommandTests {
         environment["RAPPORT_UK_DATABASE_URL"] = cluster.connectionString(database: "r1")
         environment["RAPPORT_EU_DATABASE_URL"] = cluster.connectionString(database: "r2")
         environment["RAPPORT_NA_DATABASE_URL"] = cluster.connectionString(database: "r3")
-        #expect(try RapportExecutable.run(["migrate"], environment: environment).status == 0)
+        #expect(try await RapportExecutable.run(["migrate"], environment: environment).status == 0)
         // Swap uk and eu: the stamps catch it.
         environment["RAPPORT_UK_DATABASE_URL"] = cluster.connectionString(database: "r2")
         environment["RAPPORT_EU_DATABASE_URL"] = cluster.connectionString(database: "r1")
-        let swapped = try RapportExecutable.run(["migrate"], environment: environment)
+        let swapped = try await RapportExecutable.run(["migrate"], environment: environment)
         #expect(swapped.status != 0)
         #expect(swapped.output.contains("serves region eu, not uk"))
     }

@@ -3,7 +3,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite("rapport demo")
+@Suite("rapport-dev demo")
 struct DemoCommandTests {
     /// One environment's line of the summary table.
     struct EnvironmentLine: Equatable {
@@ -25,11 +25,11 @@ struct DemoCommandTests {
     }
 
     @Test("generates an organization, enriches it through the fake Graph in all three regions, prints the summary; twice")
-    func demoTwice() throws {
+    func demoTwice() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rapport-demo-\(UUID().uuidString.prefix(8))")
         TestDatabases.reapOnExit(try LocalCluster(dataDirectory: folder.appendingPathComponent("postgres")), alsoRemoving: folder)
         let arguments = ["demo", "--no-serve", "--accounts", "120", "--mailboxes", "8", "--seed", "7"]
-        let first = try RapportExecutable.run(arguments, environment: ["RAPPORT_DATA_DIR": folder.path])
+        let first = try await RapportExecutable.runDev(arguments, environment: ["RAPPORT_DATA_DIR": folder.path])
         #expect(first.status == 0, "\(first.output)")
 
         // What the generator expects, from its manifest.
@@ -69,7 +69,7 @@ struct DemoCommandTests {
         #expect(first.output.contains("Stale accounts (Demo EU): \(stale) of \(accountCount) accounts"), "\(first.output)")
 
         // Again: the tenant is reused, consent stays granted, the results are the same, a new sign-in key.
-        let second = try RapportExecutable.run(arguments, environment: ["RAPPORT_DATA_DIR": folder.path])
+        let second = try await RapportExecutable.runDev(arguments, environment: ["RAPPORT_DATA_DIR": folder.path])
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("consent already granted"))
         #expect(Self.environmentLines(second.output).map(\.enriched) == lines.map(\.enriched))
@@ -79,13 +79,13 @@ struct DemoCommandTests {
         #expect(key(first.output)?.hasPrefix("rpt_") == true)
         #expect(key(second.output) != nil && key(second.output) != key(first.output))
         // Another organization in the same installation: nothing of the previous one counts.
-        let other = try RapportExecutable.run(
+        let other = try await RapportExecutable.runDev(
             ["demo", "--no-serve", "--accounts", "90", "--mailboxes", "6", "--seed", "8"], environment: ["RAPPORT_DATA_DIR": folder.path])
         #expect(other.status == 0, "\(other.output)")
         let otherLines = Self.environmentLines(other.output)
         #expect(otherLines.count == 3)
         #expect(otherLines.allSatisfy { $0.status == "succeeded" && $0.enriched == $0.expected }, "\(other.output)")
-        let tenants = try RapportExecutable.run(["tenant", "list"], environment: ["RAPPORT_DATA_DIR": folder.path])
+        let tenants = try await RapportExecutable.run(["tenant", "list"], environment: ["RAPPORT_DATA_DIR": folder.path])
         #expect(tenants.output.split(separator: "\n").filter { $0.contains("Demo Org") }.count == 1)
     }
 }

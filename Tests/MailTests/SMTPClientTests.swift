@@ -169,11 +169,12 @@ import TestSupport
     @Test func cancellationEndsAWaitingSend() async throws {
         try await Self.withSink(.init(silent: true)) { sink in
             let start = ContinuousClock.now
-            let task = Task { try await Self.client(sink.port, timeout: .seconds(30)).send(Self.message()) }
+            let task = Task { try await Self.client(sink.port, timeout: .seconds(600)).send(Self.message()) }
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
-            #expect(ContinuousClock.now - start < .seconds(20))
+            // Ended by the cancellation, long before the 600 s timeout (the margin is for a loaded machine).
+            #expect(ContinuousClock.now - start < .seconds(300))
         }
     }
 

@@ -6,13 +6,13 @@
 # Usage: scripts/bench/run.sh [full|small]
 #   full  (default) the sizes the issues name: ~40 min on the project's 2-core machine
 #   small reduced sizes, a smoke check of the whole chain: a few minutes
-# RAPPORT: the binary (default .build/release/rapport). RAPPORT_BENCH_TABLE: where the rows
+# RAPPORT: the binary (default .build/release/rapport-dev). RAPPORT_BENCH_TABLE: where the rows
 # are collected (default .build/bench-table.tsv; emptied first). A benchmark that fails gets a
 # FAILED row, the others still run, and the script exits non-zero at the end.
 set -u
 
 scale=${1:-full}
-rapport=${RAPPORT:-.build/release/rapport}
+rapport=${RAPPORT:-.build/release/rapport-dev}
 rows=${RAPPORT_BENCH_TABLE:-.build/bench-table.tsv}
 
 case $scale in
@@ -36,7 +36,7 @@ case $scale in
     ;;
 esac
 
-[ -x "$rapport" ] || { echo "$rapport is missing: swift build -c release --product rapport" >&2; exit 1; }
+[ -x "$rapport" ] || { echo "$rapport is missing: swift build -c release --product rapport-dev" >&2; exit 1; }
 mkdir -p "$(dirname "$rows")"
 : >"$rows"
 export RAPPORT_BENCH_TABLE="$rows"
@@ -62,12 +62,12 @@ step() {
 
 # shellcheck disable=SC2086 # the size options are words on purpose
 {
-  step "rapport bench postgres" "$rapport" bench postgres $postgres
+  step "rapport-dev bench postgres" "$rapport" bench postgres $postgres
   step "ingest parsers (scripts/ingest/bench.py)" python3 -u scripts/ingest/bench.py --rapport "$rapport" $ingest
-  step "rapport bench import" "$rapport" bench import $region
-  step "rapport bench aggregate" "$rapport" bench aggregate $region
-  step "rapport bench graph" "$rapport" bench graph $graph
-  step "rapport bench api" "$rapport" bench api $api
+  step "rapport-dev bench import" "$rapport" bench import $region
+  step "rapport-dev bench aggregate" "$rapport" bench aggregate $region
+  step "rapport-dev bench graph" "$rapport" bench graph $graph
+  step "rapport-dev bench api" "$rapport" bench api $api
 }
 
 echo

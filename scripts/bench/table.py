@@ -2,7 +2,7 @@
 """Renders the rows that the benchmarks appended (TSV) as one Markdown table, with the machine above it.
 
 Each line of ROWS is one row: stage, size, Rapport, baseline, ratio, goal, separated by tabs
-(written by `rapport bench … --table-rows`, `scripts/ingest/bench.py --table-rows` and
+(written by `rapport-dev bench … --table-rows`, `scripts/ingest/bench.py --table-rows` and
 scripts/bench/run.sh; `RAPPORT_BENCH_TABLE` names the file for all of them).
 
 Usage: table.py ROWS [--scale full] [--seconds 2400]

@@ -2,11 +2,11 @@
 """Ingest benchmarks: each Rapport figure beside its Python baseline, measured in the same run.
 
 1. Header-only parse of a generated ~1 GB mbox (100,000 messages with bodies):
-   `rapport parse-bench mbox` vs Python's mailbox.mbox + email.parser.BytesHeaderParser
+   `rapport-dev parse-bench mbox` vs Python's mailbox.mbox + email.parser.BytesHeaderParser
    reading the same fields (addresses, date, ids, bulk headers). Goal: >= 20x.
-2. Expanding one year of 1,000 recurring events: `rapport parse-bench ics` vs
+2. Expanding one year of 1,000 recurring events: `rapport-dev parse-bench ics` vs
    icalendar + recurring-ical-events (both from the file's bytes). Goal: >= 20x.
-3. NDJSON: 1,000,000 records parsed by `rapport parse-bench ndjson`, records per second
+3. NDJSON: 1,000,000 records parsed by `rapport-dev parse-bench ndjson`, records per second
    (Python's json.loads per line is shown for context).
 
 Usage: bench.py --rapport .build-release/release/rapport [--dir .cache/bench] [--messages 100000]

@@ -174,7 +174,7 @@ public struct GraphSyncStore: Sendable {
     }
 
     /// Forgets every resume point of the environment, so the next run syncs every folder from scratch
-    /// (its links point at a Graph that is gone, such as an earlier `rapport demo`'s fake). Returns how many.
+    /// (its links point at a Graph that is gone, such as an earlier `rapport-dev demo`'s fake). Returns how many.
     @discardableResult
     public func resetAll() async throws -> Int {
         try await database.withTenant(tenant) { connection in

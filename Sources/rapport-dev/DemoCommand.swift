@@ -11,7 +11,7 @@ import ServiceLifecycle
 import Platform
 import Worker
 
-/// `rapport demo`: the whole product on one machine, from an empty installation to the pages.
+/// `rapport-dev demo`: the whole product on one machine, from an empty installation to the pages.
 ///
 /// Starts (or reuses) the local cluster and migrates it; generates an organization into
 /// `<data dir>/demo/organization`; serves its mailboxes from an in-process fake Microsoft Graph;
@@ -41,10 +41,10 @@ struct DemoCommand: AsyncParsableCommand {
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { flags["http.host"] = ConfigValue(.string(host), isSecret: false) }
         if let port { flags["http.port"] = ConfigValue(.int(port), isSecret: false) }
-        var settings: ServiceSettings
+        var settings: AppSettings
         do {
-            settings = try await ServiceSettings.load(flags: flags, configFile: config)
-        } catch let failure as ValidationFailure {
+            settings = try await AppSettings.load(flags: flags, configFile: config)
+        } catch let failure as SettingsError {
             fail(failure.description)
         }
         let logger = Logger(label: "rapport.demo", level: max(settings.logLevel, .warning))
@@ -70,8 +70,8 @@ struct DemoCommand: AsyncParsableCommand {
         settings.graph.apiURL = fakeGraph.apiURL
         printLine("fake Microsoft Graph on \(fakeGraph.loginURL) serving the organization's mailboxes")
 
-        let runtime = try await ServiceRuntime.start(settings, logger: logger)
-        let platform = runtime.services.platform
+        let runtime = try await AppRuntime.open(settings, logger: logger)
+        let platform = runtime.platform
         let collector = GraphCollector(platform: platform, logger: logger)
         do {
             try await runtime.migrate()
@@ -137,18 +137,14 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Serves the pages, the scheduler and a worker per region until SIGINT or SIGTERM.
-    private func serve(settings: ServiceSettings, runtime: ServiceRuntime, demo: DemoTenant, collector: GraphCollector) async throws {
+    private func serve(settings: AppSettings, runtime: AppRuntime, demo: DemoTenant, collector: GraphCollector) async throws {
         let logger = Logger(label: "rapport", level: settings.logLevel)
-        let platform = runtime.services.platform
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: AdminApplication.build(
-                runtime.services, host: settings.host, port: settings.port, options: settings.http, logger: logger)),
-            .init(service: SchedulerService(
-                scheduler: EnrichmentScheduler(platform: platform), interval: .seconds(settings.schedulerInterval), logger: logger)),
+        let platform = runtime.platform
+        var services: [any Service] = [
+            SchedulerService(scheduler: EnrichmentScheduler(platform: platform), interval: .seconds(settings.schedulerInterval), logger: logger),
         ]
         for region in Region.allCases {
-            services.append(.init(service: RegionWorker(
-                platform: platform, configuration: .init(region: region), collectors: [collector], logger: logger)))
+            services.append(RegionWorker(platform: platform, configuration: .init(region: region), collectors: [collector], logger: logger))
         }
         let environment = demo.environments.first { $0.region == .eu } ?? demo.environments[0]
         printLine("""
@@ -156,9 +152,8 @@ struct DemoCommand: AsyncParsableCommand {
             The pages: http://\(settings.host):\(settings.port)/ui
             Sign in with the owner's key: \(demo.ownerKey)
             (\(environment.name): http://\(settings.host):\(settings.port)/ui/environments/\(environment.id.uuidString.lowercased())/results)
-            Ctrl-C stops the server; `rapport demo` again starts over with fresh data.
+            Ctrl-C stops the server; `rapport-dev demo` again starts over with fresh data.
             """)
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await AdminApplication.build(runtime: runtime, settings: settings, services: services, logger: logger).runService()
     }
 }

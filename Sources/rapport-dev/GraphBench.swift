@@ -8,7 +8,7 @@ import Postgres
 import Platform
 import Worker
 
-/// `rapport bench graph`: a whole run through the Graph connector against the fake Graph server, on a throwaway cluster.
+/// `rapport-dev bench graph`: a whole run through the Graph connector against the fake Graph server, on a throwaway cluster.
 struct GraphBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",

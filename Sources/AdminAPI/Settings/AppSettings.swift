@@ -1,4 +1,3 @@
-import AdminAPI
 import Configuration
 import Engagement
 import Foundation
@@ -12,31 +11,31 @@ import Platform
 /// the key in upper case with `_` for `.`: `http.port` → `RAPPORT_HTTP_PORT`),
 /// then a JSON file (`--config` or `RAPPORT_CONFIG_FILE`; keys nest:
 /// `{"http": {"port": 8080}}`). Every key and its default is listed in the README.
-struct ServiceSettings: Sendable {
-    var host: String
-    var port: Int
+public struct AppSettings: Sendable {
+    public var host: String
+    public var port: Int
     /// Configured database URLs; `nil` when none are set (the local cluster is used).
-    var databases: DatabaseSet?
-    var dataDirectory: URL
+    public var databases: DatabaseSet?
+    public var dataDirectory: URL
     /// `secret.key`: hex, at least 32 bytes; per-tenant address keys derive from it.
-    var secret: [UInt8]?
-    var maximumBodyBytes: Int
-    var poolSize: Int
-    var logLevel: Logger.Level
+    public var secret: [UInt8]?
+    public var maximumBodyBytes: Int
+    public var poolSize: Int
+    public var logLevel: Logger.Level
     /// Where links in emails point.
-    var publicBaseURL: String
+    public var publicBaseURL: String
     /// Hours from the consent grant to the first run.
-    var firstRunDelayHours: Double
-    var schedulerInterval: Int
+    public var firstRunDelayHours: Double
+    public var schedulerInterval: Int
     /// Cookies, trusted proxies, the idle timeout and the statement timeouts of requests.
-    var http: HTTPOptions
+    public var http: HTTPOptions
     /// `database.statement.timeout.runs.seconds`: the longest statement of a run (0: no limit).
-    var runStatementTimeout: Duration?
-    var smtp: SMTPSettings
+    public var runStatementTimeout: Duration?
+    public var smtp: SMTPSettings
     /// Microsoft Graph (`graph.*`, issue 8): hosts, limits, the key sealing client secrets.
-    var graph = GraphSettings()
+    public var graph = GraphSettings()
 
-    static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> ServiceSettings {
+    public static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> AppSettings {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(secretsSpecifier: .specific(["RAPPORT_SECRET_KEY", "RAPPORT_GRAPH_SECRET_KEY"])).prefixKeys(with: "rapport"),
@@ -44,7 +43,7 @@ struct ServiceSettings: Sendable {
         let file = configFile ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG_FILE"]
         if let file, !file.isEmpty {
             guard FileManager.default.fileExists(atPath: file) else {
-                throw ValidationFailure("the configuration file \(file) does not exist")
+                throw SettingsError("the configuration file \(file) does not exist")
             }
             let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(file), isSecret: false)]))
             providers.append(try await FileProvider<JSONSnapshot>(config: location))
@@ -63,19 +62,19 @@ struct ServiceSettings: Sendable {
         var secret: [UInt8]?
         if let text = config.string(forKey: "secret.key", isSecret: true) {
             guard let bytes = Self.hexBytes(text), bytes.count >= 32 else {
-                throw ValidationFailure("secret.key (RAPPORT_SECRET_KEY) must be at least 64 hex digits (32 bytes)")
+                throw SettingsError("secret.key (RAPPORT_SECRET_KEY) must be at least 64 hex digits (32 bytes)")
             }
             secret = bytes
         }
         let port = config.int(forKey: "http.port", default: 8080)
-        guard (1...65_535).contains(port) else { throw ValidationFailure("http.port must be 1 to 65535, not \(port)") }
+        guard (1...65_535).contains(port) else { throw SettingsError("http.port must be 1 to 65535, not \(port)") }
         let level = config.string(forKey: "log.level", default: "info")
         guard let logLevel = Logger.Level(rawValue: level) else {
-            throw ValidationFailure("log.level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw SettingsError("log.level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let host = config.string(forKey: "http.host", default: "127.0.0.1")
         let graph = try Self.graphSettings(config)
-        var settings = ServiceSettings(
+        var settings = AppSettings(
             host: host,
             port: port,
             databases: try DatabaseSet.configured(urls),
@@ -116,7 +115,7 @@ struct ServiceSettings: Sendable {
     /// A whole number of seconds from 0 (nil: no limit) to a day.
     static func seconds(_ config: ConfigReader, _ key: String, default value: Int) throws -> Duration? {
         let seconds = config.int(forKey: ConfigKey(key), default: value)
-        guard (0...86_400).contains(seconds) else { throw ValidationFailure("\(key) must be 0 (no limit) to 86400 seconds, not \(seconds)") }
+        guard (0...86_400).contains(seconds) else { throw SettingsError("\(key) must be 0 (no limit) to 86400 seconds, not \(seconds)") }
         return seconds == 0 ? nil : .seconds(seconds)
     }
 
@@ -125,7 +124,7 @@ struct ServiceSettings: Sendable {
         var graph = GraphSettings()
         if let text = config.string(forKey: "graph.secret.key", isSecret: true) {
             guard let bytes = hexBytes(text), bytes.count == 32 else {
-                throw ValidationFailure("graph.secret.key (RAPPORT_GRAPH_SECRET_KEY) must be 64 hex digits (32 bytes)")
+                throw SettingsError("graph.secret.key (RAPPORT_GRAPH_SECRET_KEY) must be 64 hex digits (32 bytes)")
             }
             graph.secretKey = bytes
         }
@@ -136,23 +135,23 @@ struct ServiceSettings: Sendable {
         graph.maximumRetries = config.int(forKey: "graph.max.retries", default: graph.maximumRetries)
         graph.requestTimeout = .seconds(config.int(forKey: "graph.timeout.seconds", default: 60))
         graph.calendarHorizonDays = config.int(forKey: "graph.calendar.horizon.days", default: graph.calendarHorizonDays)
-        guard (1...256).contains(graph.maximumConcurrency) else { throw ValidationFailure("graph.max.concurrency must be 1 to 256") }
-        guard (1...1000).contains(graph.pageSize) else { throw ValidationFailure("graph.page.size must be 1 to 1000") }
+        guard (1...256).contains(graph.maximumConcurrency) else { throw SettingsError("graph.max.concurrency must be 1 to 256") }
+        guard (1...1000).contains(graph.pageSize) else { throw SettingsError("graph.page.size must be 1 to 1000") }
         return graph
     }
 
     /// The same settings with only the control database and `region`'s database.
-    func restricted(to region: Region) -> ServiceSettings {
+    public func restricted(to region: Region) -> AppSettings {
         var copy = self
         copy.onlyRegion = region
         return copy
     }
 
     /// When set, only this region's database is opened (a worker).
-    var onlyRegion: Region?
+    public var onlyRegion: Region?
 
     /// The configured databases, or the local cluster's, started when it is not running.
-    func resolveDatabases() async throws -> DatabaseSet {
+    public func resolveDatabases() async throws -> DatabaseSet {
         var resolved: DatabaseSet
         if let databases {
             resolved = databases
@@ -167,10 +166,10 @@ struct ServiceSettings: Sendable {
 
     /// The service secret; with no `secret.key` configured, one kept beside the local cluster
     /// (`<data dir>/secret.key`, created on first use, readable by its owner only).
-    func resolveSecret() throws -> [UInt8] {
+    public func resolveSecret() throws -> [UInt8] {
         if let secret { return secret }
         guard databases == nil else {
-            throw ValidationFailure("secret.key (RAPPORT_SECRET_KEY) must be set when the databases are configured by URL")
+            throw SettingsError("secret.key (RAPPORT_SECRET_KEY) must be set when the databases are configured by URL")
         }
         let file = dataDirectory.deletingLastPathComponent().appendingPathComponent("secret.key")
         if let text = try? String(contentsOf: file, encoding: .utf8), let bytes = Self.hexBytes(text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count >= 32 {
@@ -198,16 +197,16 @@ struct ServiceSettings: Sendable {
 }
 
 /// The SMTP relay consent requests go out through.
-struct SMTPSettings: Sendable {
-    var host: String
-    var port: Int
-    var from: String
-    var username: String?
-    var password: String?
+public struct SMTPSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var from: String
+    public var username: String?
+    public var password: String?
 }
 
-/// A configuration or usage problem, reported as one line and exit status 2.
-struct ValidationFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+/// A configuration problem, reported as one line (a command exits with status 2).
+public struct SettingsError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -7,7 +7,7 @@ import Logging
 import Postgres
 import Platform
 
-/// `rapport bench api`: the results API and the customer card under load from wrk, while runs publish.
+/// `rapport-dev bench api`: the results API and the customer card under load from wrk, while runs publish.
 struct BenchAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",

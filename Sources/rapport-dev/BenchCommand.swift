@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Postgres
 
-/// `rapport bench …`: benchmarks that run Rapport and its baseline in the same run.
+/// `rapport-dev bench …`: benchmarks that run Rapport and its baseline in the same run.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

@@ -5,7 +5,7 @@ import Generator
 import Postgres
 import Platform
 
-/// `rapport bench aggregate`: EnrichmentAggregator (Year, Month, Week, score, publish) beside bare GROUP BY counts.
+/// `rapport-dev bench aggregate`: EnrichmentAggregator (Year, Month, Week, score, publish) beside bare GROUP BY counts.
 struct AggregateBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aggregate",

@@ -3,7 +3,7 @@ import Foundation
 import Generator
 import Platform
 
-/// What `rapport demo` prints after the runs: each environment's run and enriched customers against
+/// What `rapport-dev demo` prints after the runs: each environment's run and enriched customers against
 /// the generator's expectation, the ten most engaged accounts, and the stale-accounts segment.
 struct DemoSummary {
     let platform: Platform

@@ -4,7 +4,7 @@ import Foundation
 import Generator
 import Platform
 
-/// `rapport bench import`: ActivityImporter fed from an NDJSON file, beside psql `\copy` of as many rows.
+/// `rapport-dev bench import`: ActivityImporter fed from an NDJSON file, beside psql `\copy` of as many rows.
 struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",

@@ -3,7 +3,7 @@ import Engagement
 import Foundation
 import Ingest
 
-/// `rapport parse-bench`: times the Ingest parsers on one file, for `scripts/ingest/bench.py`.
+/// `rapport-dev parse-bench`: times the Ingest parsers on one file, for `scripts/ingest/bench.py`.
 struct ParseBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse-bench",

@@ -3,7 +3,7 @@ import Foundation
 import Generator
 import Ingest
 
-/// `rapport generate`: a realistic synthetic organization, reproducible from its seed.
+/// `rapport-dev generate`: a realistic synthetic organization, reproducible from its seed.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",

@@ -3,7 +3,7 @@ import Foundation
 import Generator
 import Platform
 
-/// The demo's tenant with every prerequisite met, found or created so that `rapport demo` can run again:
+/// The demo's tenant with every prerequisite met, found or created so that `rapport-dev demo` can run again:
 /// owner and Office 365 administrator, licence, an environment per region with Dataverse attached,
 /// the directory, customer data, the Graph app registration, the saved enrichment, and consent.
 struct DemoTenant {
@@ -56,10 +56,10 @@ struct DemoTenant {
                 tenant: tenant.id, status: .active, seats: 250, expiresOn: moment.addingTimeInterval(365 * 86_400), by: ownerCaller)
         }
         try await platform.directory.replace(
-            tenant: tenant.id, with: DirectoryCommand.Import.read([folder.appendingPathComponent("directory.json").path]))
+            tenant: tenant.id, with: DirectoryFiles.read([folder.appendingPathComponent("directory.json").path]))
         _ = try await platform.saveGraphRegistration(tenant: tenant.id, graph, by: ownerCaller)
 
-        let (accounts, contacts) = ImportCommand.readCustomerData(
+        let (accounts, contacts) = try CustomerDataFiles.read(
             accounts: folder.appendingPathComponent("accounts.csv").path, contacts: folder.appendingPathComponent("contacts.csv").path,
             emailFields: [])
         let existing = try await control.environments(tenant: tenant.id)

@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `rapport fake-graph`: a fake Microsoft Graph for development, serving a generated tenant or a folder of JSON files.
+/// `rapport-dev fake-graph`: a fake Microsoft Graph for development, serving a generated tenant or a folder of JSON files.
 struct FakeGraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fake-graph",
