@@ -18,12 +18,14 @@ demo: build
 	$(DEV_BIN) demo
 
 ## Every test, against real PostgreSQL clusters the suite starts and stops itself, then
-## `rapport parse` against Python's email, icalendar and recurring-ical-events on public corpora.
+## `rapport parse` against Python's email, icalendar and recurring-ical-events on public corpora,
+## the browser test, and the API fuzzing run (schemathesis, every role of two tenants, API_FUZZ_SECONDS).
 test: deps ingest-test-deps browser-test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory ingest-differential
 	python3 scripts/browser/browser_test.py
+	$(MAKE) --no-print-directory api-fuzz
 
 ## Debian's chromium and Playwright (driving it; no browser download) for the browser test.
 browser-test-deps:

@@ -6,7 +6,7 @@ import Foundation
 /// router serves is described here and every path described is served.
 enum OpenAPIDocument {
     static let json: [UInt8] = {
-        let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+        let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         return Array(data)
     }()
 
@@ -221,7 +221,13 @@ enum OpenAPIDocument {
 
     static func ndjson(_ summary: String) -> [String: Any] {
         var op = operation(summary, tag: "data", response: "ActivityImport")
-        op["requestBody"] = ["required": true, "content": ["application/x-ndjson": ["schema": ["$ref": "https://rapport.example/schemas/activity-record.schema.json"]]]]
+        op["requestBody"] = ["required": true, "content": ["application/x-ndjson": ["schema": ["$ref": "#/components/schemas/ActivityRecord"]]]]
+        var responses = op["responses"] as! [String: Any]
+        responses["400"] = [
+            "description": "A batch with an invalid line, rejected whole: the error and each bad line (or a malformed body, in the error shape)",
+            "content": ["application/json": ["schema": ["oneOf": [["$ref": "#/components/schemas/RejectedBatch"], ["$ref": "#/components/schemas/Error"]]]]],
+        ]
+        op["responses"] = responses
         return op
     }
 
@@ -244,9 +250,18 @@ enum OpenAPIDocument {
             responses[status] = ["description": "OK"]
         }
         if !isPublic {
-            for (code, text) in [("400", "Invalid input, the field named"), ("401", "No valid key"), ("403", "The role is missing"), ("404", "Not found, or another tenant's")] {
+            for (code, text) in [
+                ("400", "Invalid input, the field named"), ("401", "No valid key"), ("403", "The role is missing"),
+                ("404", "Not found, or another tenant's"), ("409", "Conflicts with an existing object or a run in progress"),
+                ("413", "The body is over its limit"), ("422", "A precondition failed"),
+            ] {
                 responses[code] = ["description": text, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
             }
+            responses["503"] = [
+                "description": "A database is down or busy, the tenant's share of its region's pool is in use, or a statement took too long (code unavailable or timeout)",
+                "headers": ["Retry-After": ["schema": ["type": "integer"], "description": "Seconds to wait"]],
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+            ]
         }
         var operation: [String: Any] = ["summary": summary, "tags": [tag], "responses": responses]
         if isPublic { operation["security"] = [[String: Any]]() }
@@ -273,6 +288,12 @@ enum OpenAPIDocument {
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "rpt_… (tenant) or rpo_… (operator) keys"]],
             "schemas": [
                 "Error": object(["error": object(["code": string, "message": string, "field": string], required: ["code", "message"])], required: ["error"]),
+                "RejectedBatch": object(
+                    [
+                        "error": object(["code": string, "message": string, "field": string], required: ["code", "message"]),
+                        "lines": ["type": "array", "items": object(["file": nullable(string), "line": nullable(["type": "integer"]), "field": nullable(string), "message": string])],
+                    ], required: ["error", "lines"]),
+                "ActivityRecord": ActivityRecordSchema.component,
                 "Status": object(["status": string]),
                 "Readiness": object(["status": ["enum": ["ready", "not_ready"]], "databases": ["type": "object", "additionalProperties": string]]),
                 "TenantInput": object(["name": ["type": "string", "maxLength": 200], "email_domains": ["type": "array", "minItems": 1, "items": string]], required: ["name", "email_domains"]),

@@ -31,8 +31,18 @@ struct PlatformTests {
             #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
             // Every $ref points at a schema that exists.
             let schemas = ((document["components"] as! [String: Any])["schemas"] as! [String: Any]).keys
-            let references = document.text.components(separatedBy: "#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" } }
+            let references = document.text.components(separatedBy: "#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" && $0 != "/" } }
+            #expect(references.count > 50, "the document's references were not found")
             for reference in references { #expect(schemas.contains(String(reference)), "dangling $ref \(reference)") }
+            // The NDJSON record is described inline, as schemas/activity-record.schema.json says it.
+            var file = try JSONSerialization.jsonObject(with: Data(contentsOf: APIHarness.sqlFolder.deletingLastPathComponent().appendingPathComponent("schemas/activity-record.schema.json"))) as! [String: Any]
+            file["$id"] = nil
+            file["$schema"] = nil
+            let inline = try #require(((document["components"] as! [String: Any])["schemas"] as! [String: Any])["ActivityRecord"] as? [String: Any])
+            func canonical(_ value: [String: Any]) throws -> String {
+                String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            }
+            #expect(try canonical(inline).replacingOccurrences(of: "#/components/schemas/ActivityRecord/$defs/", with: "#/$defs/") == (try canonical(file)))
         }
         await harness.shutdown()
     }
