@@ -112,6 +112,7 @@ let package = Package(
             dependencies: [
                 "Engagement",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,7 +121,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "Platform", "Postgres", "Engagement", "Ingest", "Mail", "Connectors",
+                "Platform", "Postgres", "Engagement", "Mail", "Connectors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -182,6 +183,10 @@ let package = Package(
             dependencies: [
                 "AdminAPI", "Platform", "Postgres", "Engagement", "TestSupport", "Worker", "Mail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -189,10 +194,17 @@ let package = Package(
             dependencies: [
                 "Connectors", "FakeGraph", "AdminAPI", "Platform", "Postgres", "Engagement", "Ingest", "Worker", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
+        .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
         .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Ingest", "Engagement", "FakeGraph"]),

@@ -18,7 +18,7 @@ public struct AppServices: Sendable {
     /// Builds the platform too (the tests' shape).
     public init(
         control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], maximumBodyBytes: Int = 1 << 20,
-        maximumActivityBytes: Int = 256 << 20, now: @escaping @Sendable () -> Date = { Date() }
+        maximumActivityBytes: Int = 256 << 20, now: (@Sendable () -> Date)? = nil
     ) {
         self.init(
             platform: Platform(control: control, regions: regions, serviceSecret: serviceSecret, now: now),

@@ -1,78 +1,79 @@
 import Foundation
+import Synchronization
 
 /// A counting semaphore for tasks: waiters queue first come, first served, and a cancelled waiter leaves the queue.
-public final class AsyncSemaphore: @unchecked Sendable {
-    private let lock = NSLock()
-    private var permits: Int
-    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
-    /// Waiters between `acquire` and being queued or served; a cancelled one is removed.
-    private var pending: Set<UInt64> = []
-    private var nextID: UInt64 = 0
+public final class AsyncSemaphore: Sendable {
+    private typealias Waiter = (id: UInt64, continuation: CheckedContinuation<Void, any Error>)
+
+    private struct State {
+        var permits: Int
+        var waiters: [Waiter] = []
+        /// Waiters between `acquire` and being queued or served; a cancelled one is removed.
+        var pending: Set<UInt64> = []
+        var nextID: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
 
     public init(permits: Int) {
         precondition(permits > 0, "a semaphore needs at least one permit")
-        self.permits = permits
+        state = Mutex(State(permits: permits))
     }
 
     /// Waits for a permit; throws `CancellationError` when the task is cancelled while waiting.
     public func acquire() async throws {
         try Task.checkCancellation()
-        let id: UInt64 = lock.withLock {
-            nextID += 1
-            return nextID
+        let id: UInt64 = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
         }
-        let immediate = lock.withLock {
-            if permits > 0 {
-                permits -= 1
+        let immediate = state.withLock { state in
+            if state.permits > 0 {
+                state.permits -= 1
                 return true
             }
-            pending.insert(id)
+            state.pending.insert(id)
             return false
         }
         if immediate { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                lock.lock()
-                guard pending.contains(id) else {
-                    lock.unlock()
-                    continuation.resume(throwing: CancellationError())
-                    return
+                let served: Bool? = state.withLock { state in
+                    guard state.pending.contains(id) else { return nil }
+                    if state.permits > 0 {
+                        state.permits -= 1
+                        state.pending.remove(id)
+                        return true
+                    }
+                    state.waiters.append((id, continuation))
+                    return false
                 }
-                if permits > 0 {
-                    permits -= 1
-                    pending.remove(id)
-                    lock.unlock()
-                    continuation.resume()
-                    return
+                switch served {
+                case nil: continuation.resume(throwing: CancellationError())
+                case true?: continuation.resume()
+                case false?: break
                 }
-                waiters.append((id, continuation))
-                lock.unlock()
             }
         } onCancel: {
-            lock.lock()
-            if let index = waiters.firstIndex(where: { $0.id == id }) {
-                let waiter = waiters.remove(at: index)
-                pending.remove(id)
-                lock.unlock()
-                waiter.continuation.resume(throwing: CancellationError())
-            } else {
-                pending.remove(id)
-                lock.unlock()
+            let waiter = state.withLock { state -> Waiter? in
+                state.pending.remove(id)
+                return state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
             }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 
     public func release() {
-        lock.lock()
-        if !waiters.isEmpty {
-            let waiter = waiters.removeFirst()
-            pending.remove(waiter.id)
-            lock.unlock()
-            waiter.continuation.resume()
-        } else {
-            permits += 1
-            lock.unlock()
+        let waiter = state.withLock { state -> Waiter? in
+            if state.waiters.isEmpty {
+                state.permits += 1
+                return nil
+            }
+            let waiter = state.waiters.removeFirst()
+            state.pending.remove(waiter.id)
+            return waiter
         }
+        waiter?.continuation.resume()
     }
 
     /// Runs `body` holding a permit.

@@ -12,6 +12,8 @@ struct Backoff: Sendable {
     }
 
     /// A server's `Retry-After` (seconds, or an HTTP date), capped; nil when absent or unreadable.
+    ///
+    /// An HTTP date is the server's wall clock and the wait is a real sleep, so `now` is wall time, not the platform's clock.
     func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
         guard let text = header?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         if let seconds = Double(text), seconds >= 0 {

@@ -91,7 +91,7 @@ public struct GraphCollector: Sendable {
 
         let job = MailboxJob(
             kind: kind, run: run, tenant: environment.tenantID, folderSync: folderSync, points: points, windowStart: scope.windowStart,
-            rangeEnd: rangeEnd, now: moment, horizon: Double(settings.calendarHorizonDays) * 86_400)
+            rangeEnd: rangeEnd, now: moment, clock: platform.now, horizon: Double(settings.calendarHorizonDays) * 86_400)
         let states = try await withThrowingTaskGroup(of: [GraphRunMailboxStore.State].self) { outer in
             outer.addTask {
                 try await committer.run()

@@ -1,37 +1,42 @@
 import Foundation
 import Platform
+import Synchronization
 
 /// The figures of a collection as it goes, published to the progress pane at most once a second.
-final class GraphProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [String: Int]
-    private var lastPublished = ContinuousClock.now - .seconds(10)
+final class GraphProgress: Sendable {
+    private struct State {
+        var counts: [String: Int]
+        var lastPublished = ContinuousClock.now - .seconds(10)
+    }
+
+    private let state: Mutex<State>
     private let publish: @Sendable ([String: Int]) async -> Void
     private let statistics: GraphStatistics
 
     init(total: Int, statistics: GraphStatistics, publish: @escaping @Sendable ([String: Int]) async -> Void) {
-        counts = ["mailboxes_total": total, "mailboxes_done": 0, "mailboxes_forbidden": 0, "mailboxes_not_found": 0]
+        state = Mutex(State(counts: ["mailboxes_total": total, "mailboxes_done": 0, "mailboxes_forbidden": 0, "mailboxes_not_found": 0]))
         self.statistics = statistics
         self.publish = publish
     }
 
-    func finished(_ state: GraphRunMailboxStore.State) async {
-        let (snapshot, due): ([String: Int], Bool) = lock.withLock {
-            switch state {
-            case .done: counts["mailboxes_done", default: 0] += 1
-            case .forbidden: counts["mailboxes_forbidden", default: 0] += 1
-            case .notFound: counts["mailboxes_not_found", default: 0] += 1
+    func finished(_ outcome: GraphRunMailboxStore.State) async {
+        let (snapshot, due): ([String: Int], Bool) = state.withLock { state in
+            switch outcome {
+            case .done: state.counts["mailboxes_done", default: 0] += 1
+            case .forbidden: state.counts["mailboxes_forbidden", default: 0] += 1
+            case .notFound: state.counts["mailboxes_not_found", default: 0] += 1
             }
             let now = ContinuousClock.now
+            let counts = state.counts
             let finished = counts["mailboxes_done", default: 0] + counts["mailboxes_forbidden", default: 0] + counts["mailboxes_not_found", default: 0]
-            let due = now - lastPublished >= .seconds(1) || finished == counts["mailboxes_total"]
-            if due { lastPublished = now }
+            let due = now - state.lastPublished >= .seconds(1) || finished == counts["mailboxes_total"]
+            if due { state.lastPublished = now }
             return (counts, due)
         }
         if due { await publish(merged(snapshot)) }
     }
 
-    var figures: [String: Int] { merged(lock.withLock { counts }) }
+    var figures: [String: Int] { merged(state.withLock { $0.counts }) }
 
     private func merged(_ counts: [String: Int]) -> [String: Int] {
         let stats = statistics.snapshot

@@ -1,7 +1,8 @@
 import Foundation
+import Synchronization
 
 /// Counters of one collection: requests, throttling, retries, token traffic, restarts.
-public final class GraphStatistics: @unchecked Sendable {
+public final class GraphStatistics: Sendable {
     public struct Snapshot: Sendable, Equatable {
         /// Graph API requests sent (retries included; token requests not).
         public var requests = 0
@@ -21,14 +22,13 @@ public final class GraphStatistics: @unchecked Sendable {
         public var removed = 0
     }
 
-    private let lock = NSLock()
-    private var values = Snapshot()
+    private let values = Mutex(Snapshot())
 
     public init() {}
 
-    public var snapshot: Snapshot { lock.withLock { values } }
+    public var snapshot: Snapshot { values.withLock { $0 } }
 
     func add(_ change: (inout Snapshot) -> Void) {
-        lock.withLock { change(&values) }
+        values.withLock { change(&$0) }
     }
 }

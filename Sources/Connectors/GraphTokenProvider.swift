@@ -22,7 +22,7 @@ public actor GraphTokenProvider {
     /// Counts requests to the token endpoint (for tests and statistics).
     public private(set) var requests = 0
 
-    public init(credentials: GraphCredentials, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+    public init(credentials: GraphCredentials, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.credentials = credentials
         self.settings = settings
         self.http = http

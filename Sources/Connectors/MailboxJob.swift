@@ -11,6 +11,8 @@ struct MailboxJob: Sendable {
     let windowStart: Date
     let rangeEnd: Date
     let now: Date
+    /// The platform's clock, for what is recorded as the job goes.
+    let clock: @Sendable () -> Date
     /// The calendar range's length ahead; a calendar round restarts when less than half of it is left.
     let horizon: TimeInterval
 
@@ -18,7 +20,7 @@ struct MailboxJob: Sendable {
         let (state, detail) = try await sync(mailbox)
         try await recorder.record(
             tenant: tenant, run: run.id, kind: kind.rawValue, address: mailbox.address, directoryID: mailbox.directoryID, state: state,
-            detail: detail, at: Date())
+            detail: detail, at: clock())
         return state
     }
 

@@ -1,6 +1,7 @@
 import Engagement
 import Foundation
 import Platform
+import Synchronization
 
 /// Commits fetched pages in groups: one import transaction for every page waiting, then their resume points.
 ///
@@ -8,7 +9,7 @@ import Platform
 /// fetches the next one, so a folder's link is stored only after its records
 /// are. While one group commits, the next gathers; the group size adapts to
 /// how fast the database goes.
-final class PageCommitter: @unchecked Sendable {
+final class PageCommitter: Sendable {
     struct Page: Sendable {
         var records: [ActivityRecord]
         var outcome: GraphSyncStore.PageOutcome
@@ -19,20 +20,25 @@ final class PageCommitter: @unchecked Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private let lock = NSLock()
-    private var waiting: [Waiting] = []
-    private var wake: CheckedContinuation<Void, Never>?
-    private var closed = false
-    private var failure: (any Error)?
+    private struct State {
+        var waiting: [Waiting] = []
+        var wake: CheckedContinuation<Void, Never>?
+        var closed = false
+        var failure: (any Error)?
+        var report = ImportReport()
+        var meetingsDropped = 0
+        var groups = 0
+    }
 
+    private let state = Mutex(State())
     private let importer: ActivityImporter
     private let scope: ActivityImporter.Scope
     private let sync: GraphSyncStore
     private let now: @Sendable () -> Date
     /// Totals of the imports, for the step's figures.
-    private(set) var report = ImportReport()
-    private(set) var meetingsDropped = 0
-    private(set) var groups = 0
+    var report: ImportReport { state.withLock { $0.report } }
+    var meetingsDropped: Int { state.withLock { $0.meetingsDropped } }
+    var groups: Int { state.withLock { $0.groups } }
 
     init(importer: ActivityImporter, scope: ActivityImporter.Scope, sync: GraphSyncStore, now: @escaping @Sendable () -> Date) {
         self.importer = importer
@@ -44,32 +50,27 @@ final class PageCommitter: @unchecked Sendable {
     /// Hands over a page; returns once its records and resume point are committed.
     func submit(_ page: Page) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            lock.lock()
-            if let failure {
-                lock.unlock()
-                continuation.resume(throwing: failure)
-                return
+            let (refusal, sleeper): ((any Error)?, CheckedContinuation<Void, Never>?) = state.withLock { state in
+                if let failure = state.failure { return (failure, nil) }
+                if state.closed { return (CancellationError(), nil) }
+                state.waiting.append(Waiting(page: page, continuation: continuation))
+                let sleeper = state.wake
+                state.wake = nil
+                return (nil, sleeper)
             }
-            if closed {
-                lock.unlock()
-                continuation.resume(throwing: CancellationError())
-                return
-            }
-            waiting.append(Waiting(page: page, continuation: continuation))
-            let sleeper = wake
-            wake = nil
-            lock.unlock()
+            if let refusal { continuation.resume(throwing: refusal) }
             sleeper?.resume()
         }
     }
 
     /// No more pages will come; `run` returns after committing what waits.
     func close() {
-        lock.lock()
-        closed = true
-        let sleeper = wake
-        wake = nil
-        lock.unlock()
+        let sleeper = state.withLock { state in
+            state.closed = true
+            let sleeper = state.wake
+            state.wake = nil
+            return sleeper
+        }
         sleeper?.resume()
     }
 
@@ -81,10 +82,10 @@ final class PageCommitter: @unchecked Sendable {
             } onCancel: {
                 close()
             }
-            let (group, finished): ([Waiting], Bool) = lock.withLock {
-                let taken = waiting
-                waiting.removeAll()
-                return (taken, closed)
+            let (group, finished): ([Waiting], Bool) = state.withLock { state in
+                let taken = state.waiting
+                state.waiting.removeAll()
+                return (taken, state.closed)
             }
             if group.isEmpty {
                 if finished { return }
@@ -103,24 +104,23 @@ final class PageCommitter: @unchecked Sendable {
     /// Returns when a page waits or the committer is closed.
     private func waitForWork() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if !waiting.isEmpty || closed {
-                lock.unlock()
-                continuation.resume()
-            } else {
-                wake = continuation
-                lock.unlock()
+            let ready = state.withLock { state in
+                if !state.waiting.isEmpty || state.closed { return true }
+                state.wake = continuation
+                return false
             }
+            if ready { continuation.resume() }
         }
     }
 
     private func fail(_ error: any Error, alsoResuming group: [Waiting]) {
-        lock.lock()
-        failure = error
-        closed = true
-        let rest = waiting
-        waiting.removeAll()
-        lock.unlock()
+        let rest = state.withLock { state in
+            state.failure = error
+            state.closed = true
+            let rest = state.waiting
+            state.waiting.removeAll()
+            return rest
+        }
         for entry in group + rest { entry.continuation.resume(throwing: error) }
     }
 
@@ -130,10 +130,13 @@ final class PageCommitter: @unchecked Sendable {
             let imported = try await importer.importRecords(scope) { consume in
                 for record in records { try await consume(record) }
             }
-            report.add(imported)
+            state.withLock { $0.report.add(imported) }
         }
-        meetingsDropped += try await sync.record(pages.map(\.outcome), at: now())
-        groups += 1
+        let dropped = try await sync.record(pages.map(\.outcome), at: now())
+        state.withLock { state in
+            state.meetingsDropped += dropped
+            state.groups += 1
+        }
     }
 }
 

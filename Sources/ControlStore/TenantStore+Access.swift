@@ -58,11 +58,8 @@ extension TenantStore {
 
     public func principals(tenant: UUID) async throws -> [Principal] {
         try await pool.query(
-            "SELECT principal_id, tenant_id, display_name, email, created_at FROM principal WHERE tenant_id = \(tenant) ORDER BY created_at, display_name"
-        ).map { row in
-            let (id, tenantID, name, email, created) = try row.decode((UUID, UUID, String, String?, Date).self)
-            return Principal(id: id, tenantID: tenantID, displayName: name, email: email, createdAt: created)
-        }
+            "SELECT \(Principal.columns) FROM principal WHERE tenant_id = \(tenant) ORDER BY created_at, display_name"
+        ).map(Principal.init(row:))
     }
 
     // MARK: - Roles
@@ -114,16 +111,8 @@ extension TenantStore {
 
     public func roleAssignments(tenant: UUID) async throws -> [RoleAssignment] {
         try await pool.query(
-            """
-            SELECT assignment_id, principal_id, role, environment_id, notify_email, created_at
-            FROM role_assignment WHERE tenant_id = \(tenant) ORDER BY created_at
-            """
-        ).map { row in
-            let (id, principal, role, environment, notify, created) = try row.decode((UUID, UUID, String, UUID?, String?, Date).self)
-            return RoleAssignment(
-                id: id, principalID: principal, role: Role(rawValue: role) ?? .viewer, environmentID: environment,
-                notifyEmail: notify, createdAt: created)
-        }
+            "SELECT \(RoleAssignment.columns) FROM role_assignment WHERE tenant_id = \(tenant) ORDER BY created_at"
+        ).map(RoleAssignment.init(row:))
     }
 
     public func removeRoleAssignment(tenant: UUID, id: UUID, by caller: Caller) async throws {
@@ -163,17 +152,8 @@ extension TenantStore {
 
     public func keys(tenant: UUID) async throws -> [KeyRecord] {
         try await pool.query(
-            """
-            SELECT key_id, principal_id, name, prefix, created_at, last_used_at, revoked_at
-            FROM api_key WHERE tenant_id = \(tenant) ORDER BY created_at
-            """
-        ).map { row in
-            let (id, principal, name, prefix, created, used, revoked) = try row.decode(
-                (UUID, UUID, String, String, Date, Date?, Date?).self)
-            return KeyRecord(
-                id: id, principalID: principal, name: name, prefix: prefix, createdAt: created, lastUsedAt: used,
-                revokedAt: revoked)
-        }
+            "SELECT \(KeyRecord.columns) FROM api_key WHERE tenant_id = \(tenant) ORDER BY created_at"
+        ).map(KeyRecord.init(row:))
     }
 
     public func revokeKey(tenant: UUID, id: UUID, by caller: Caller) async throws {
@@ -211,12 +191,7 @@ extension TenantStore {
             guard let row = rows.first else { throw rejected }
             let (tenant, keyID, principal, hash, revoked, recordUse) = try row.decode((UUID, UUID, UUID, Data, Bool, Bool).self)
             guard key.matches(Array(hash)), !revoked else { throw rejected }
-            let roles = try await pool.query(
-                "SELECT role, environment_id FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"
-            ).map { row in
-                let (role, environment) = try row.decode((String, UUID?).self)
-                return RoleGrant(role: Role(rawValue: role) ?? .viewer, environmentID: environment)
-            }
+            let roles = try await roleGrants(tenant: tenant, principal: principal)
             let caller = Caller(identity: .principal(tenantID: tenant, principalID: principal), keyID: keyID, roles: roles)
             // A read stays a read: the use is written at most once a minute per key (a write on every
             // request would serialize concurrent requests of one key on its row and flush WAL for each).
@@ -259,13 +234,15 @@ extension TenantStore {
             """)
         guard let row = rows.first else { throw ServiceError(.unauthenticated, "the session ended; sign in again") }
         let (tenant, keyID, principal) = try row.decode((UUID, UUID, UUID).self)
-        let roles = try await pool.query(
-            "SELECT role, environment_id FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"
-        ).map { row in
-            let (role, environment) = try row.decode((String, UUID?).self)
-            return RoleGrant(role: Role(rawValue: role) ?? .viewer, environmentID: environment)
-        }
+        let roles = try await roleGrants(tenant: tenant, principal: principal)
         return Caller(identity: .principal(tenantID: tenant, principalID: principal), keyID: keyID, roles: roles)
+    }
+
+    /// The roles a principal holds, as its caller carries them.
+    private func roleGrants(tenant: UUID, principal: UUID) async throws -> [RoleGrant] {
+        try await pool.query(
+            "SELECT \(RoleGrant.columns) FROM role_assignment WHERE tenant_id = \(tenant) AND principal_id = \(principal)"
+        ).map(RoleGrant.init(row:))
     }
 
     /// Ends a page session (sign-out): its cookie stops working on every server at once.
@@ -278,18 +255,8 @@ extension TenantStore {
     /// A page of the tenant's audit log, oldest first, after event `after`.
     public func auditEvents(tenant: UUID, after: Int, limit: Int) async throws -> [AuditEvent] {
         try await pool.query(
-            """
-            SELECT event_id, at, actor_principal_id, actor_operator_id, key_id, action, target, details
-            FROM audit_event WHERE tenant_id = \(tenant) AND event_id > \(after)
-            ORDER BY event_id LIMIT \(limit)
-            """
-        ).map { row in
-            let (id, at, principal, op, key, action, target, details) = try row.decode(
-                (Int, Date, UUID?, UUID?, UUID?, String, String, PostgresJSON<[String: String]>).self)
-            return AuditEvent(
-                id: id, at: at, actorPrincipalID: principal, actorOperatorID: op, keyID: key, action: action,
-                target: target, details: details.value)
-        }
+            "SELECT \(AuditEvent.columns) FROM audit_event WHERE tenant_id = \(tenant) AND event_id > \(after) ORDER BY event_id LIMIT \(limit)"
+        ).map(AuditEvent.init(row:))
     }
 }
 

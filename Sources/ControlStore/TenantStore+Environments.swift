@@ -29,24 +29,24 @@ extension TenantStore {
 
     public func environments(tenant: UUID) async throws -> [Environment] {
         try await pool.query(
-            "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) ORDER BY created_at, name"
-        ).map(Self.environment)
+            "SELECT \(Environment.columns) FROM environment WHERE tenant_id = \(tenant) ORDER BY created_at, name"
+        ).map(Environment.init(row:))
     }
 
     public func environment(tenant: UUID, id: UUID) async throws -> Environment {
         let rows = try await pool.query(
-            "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(id)")
+            "SELECT \(Environment.columns) FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(id)")
         guard let row = rows.first else { throw ServiceError.notFound("environment") }
-        return try Self.environment(row)
+        return try Environment(row: row)
     }
 
     /// Finds an environment by id or name within a tenant, for the operator commands.
     public func findEnvironment(tenant: UUID, _ reference: String) async throws -> Environment {
         if let id = UUID(uuidString: reference) { return try await environment(tenant: tenant, id: id) }
         let rows = try await pool.query(
-            "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) AND lower(name) = lower(\(reference))")
+            "SELECT \(Environment.columns) FROM environment WHERE tenant_id = \(tenant) AND lower(name) = lower(\(reference))")
         guard let row = rows.first else { throw ServiceError.notFound("environment \"\(reference)\"") }
-        return try Self.environment(row)
+        return try Environment(row: row)
     }
 
     public func renameEnvironment(tenant: UUID, id: UUID, name: String, by caller: Caller) async throws -> Environment {
@@ -65,15 +65,6 @@ extension TenantStore {
                 target: "environment/\(id)", details: ["name": name])
         }
         return try await environment(tenant: tenant, id: id)
-    }
-
-    static let environmentColumns: PostgresQuery = "environment_id, tenant_id, name, region, profile_type, created_at"
-
-    static func environment(_ row: PostgresRow) throws -> Environment {
-        let (id, tenant, name, region, profile, created) = try row.decode((UUID, UUID, String, String, String, Date).self)
-        return Environment(
-            id: id, tenantID: tenant, name: name, region: Region(rawValue: region) ?? .eu,
-            profileType: Environment.ProfileType(rawValue: profile) ?? .businessAccounts, createdAt: created)
     }
 
     // MARK: - Dataverse
@@ -125,24 +116,17 @@ extension TenantStore {
     public func dataverseHistory(tenant: UUID, environment: UUID) async throws -> [DataverseAttachment] {
         try await pool.query(
             """
-            SELECT organization_url, organization_id, attached_at, attached_by, detached_at, detached_by
-            FROM dataverse_attachment WHERE tenant_id = \(tenant) AND environment_id = \(environment)
-            ORDER BY attachment_id DESC
+            SELECT \(DataverseAttachment.columns) FROM dataverse_attachment
+            WHERE tenant_id = \(tenant) AND environment_id = \(environment) ORDER BY attachment_id DESC
             """
-        ).map { row in
-            let (url, id, attached, attachedBy, detached, detachedBy) = try row.decode(
-                (String, UUID, Date, UUID?, Date?, UUID?).self)
-            return DataverseAttachment(
-                organizationURL: url, organizationID: id, attachedAt: attached, attachedBy: attachedBy,
-                detachedAt: detached, detachedBy: detachedBy)
-        }
+        ).map(DataverseAttachment.init(row:))
     }
 
     /// Locks the environment row for the rest of the transaction; not found for another tenant's.
     func lockEnvironment(_ connection: PostgresConnection, tenant: UUID, environment: UUID) async throws -> Environment {
         let rows = try await connection.query(
-            "SELECT \(Self.environmentColumns) FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(environment) FOR UPDATE")
+            "SELECT \(Environment.columns) FROM environment WHERE tenant_id = \(tenant) AND environment_id = \(environment) FOR UPDATE")
         guard let row = rows.first else { throw ServiceError.notFound("environment") }
-        return try Self.environment(row)
+        return try Environment(row: row)
     }
 }

@@ -10,7 +10,8 @@ import Postgres
 /// another tenant is simply not found.
 public struct TenantStore: Sendable {
     public let pool: PostgresPool
-    let now: @Sendable () -> Date
+    /// The clock of everything stamped or compared with stored times (tests move it).
+    public let now: @Sendable () -> Date
 
     public init(pool: PostgresPool, now: @escaping @Sendable () -> Date = { Date() }) {
         self.pool = pool
@@ -43,28 +44,22 @@ public struct TenantStore: Sendable {
     }
 
     public func listTenants() async throws -> [Tenant] {
-        try await pool.query("SELECT tenant_id, name, email_domains, created_at FROM tenant ORDER BY created_at, name")
-            .map(Self.tenant)
+        try await pool.query("SELECT \(Tenant.columns) FROM tenant ORDER BY created_at, name").map(Tenant.init(row:))
     }
 
     public func tenant(_ id: UUID) async throws -> Tenant {
-        let rows = try await pool.query("SELECT tenant_id, name, email_domains, created_at FROM tenant WHERE tenant_id = \(id)")
+        let rows = try await pool.query("SELECT \(Tenant.columns) FROM tenant WHERE tenant_id = \(id)")
         guard let row = rows.first else { throw ServiceError.notFound("tenant") }
-        return try Self.tenant(row)
+        return try Tenant(row: row)
     }
 
     /// Finds a tenant by id or by its (case-insensitive) name, for the operator commands.
     public func findTenant(_ reference: String) async throws -> Tenant {
         if let id = UUID(uuidString: reference) { return try await tenant(id) }
         let rows = try await pool.query(
-            "SELECT tenant_id, name, email_domains, created_at FROM tenant WHERE lower(name) = lower(\(reference))")
+            "SELECT \(Tenant.columns) FROM tenant WHERE lower(name) = lower(\(reference))")
         guard let row = rows.first else { throw ServiceError.notFound("tenant \"\(reference)\"") }
-        return try Self.tenant(row)
-    }
-
-    static func tenant(_ row: PostgresRow) throws -> Tenant {
-        let (id, name, domains, created) = try row.decode((UUID, String, [String], Date).self)
-        return Tenant(id: id, name: name, emailDomains: domains, createdAt: created)
+        return try Tenant(row: row)
     }
 
     // MARK: - Licence
@@ -93,11 +88,8 @@ public struct TenantStore: Sendable {
     }
 
     public func licence(tenant: UUID) async throws -> Licence? {
-        let rows = try await pool.query(
-            "SELECT status, seats, expires_on, updated_at FROM licence WHERE tenant_id = \(tenant)")
-        guard let row = rows.first else { return nil }
-        let (status, seats, expires, updated) = try row.decode((String, Int, Date, Date).self)
-        return Licence(status: Licence.Status(rawValue: status) ?? .expired, seats: seats, expiresOn: expires, updatedAt: updated)
+        let rows = try await pool.query("SELECT \(Licence.columns) FROM licence WHERE tenant_id = \(tenant)")
+        return try rows.first.map(Licence.init(row:))
     }
 
     // MARK: - Shared helpers

@@ -4,23 +4,27 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// Serves a `FakeGraphStore` over HTTP on a local port (0: any free port).
 ///
 /// Point the connector at it with `graph.login.url = loginURL` and
 /// `graph.api.url = apiURL`. Tests start and stop it; `rapport-dev fake-graph` runs it until SIGTERM.
-public final class FakeGraphServer: @unchecked Sendable {
+public final class FakeGraphServer: Sendable {
     public let store: FakeGraphStore
-    private let lock = NSLock()
-    private var group: ServiceGroup?
-    private var task: Task<Void, any Error>?
-    private var boundPort: Int?
+    private struct State {
+        var group: ServiceGroup?
+        var task: Task<Void, any Error>?
+        var boundPort: Int?
+    }
+
+    private let state = Mutex(State())
 
     public init(store: FakeGraphStore) {
         self.store = store
     }
 
-    public var port: Int { lock.withLock { boundPort ?? 0 } }
+    public var port: Int { state.withLock { $0.boundPort ?? 0 } }
     /// The login base URL: `http://127.0.0.1:{port}`.
     public var loginURL: String { "http://127.0.0.1:\(port)" }
     /// The Graph base URL: `http://127.0.0.1:{port}/v1.0`.
@@ -58,19 +62,19 @@ public final class FakeGraphServer: @unchecked Sendable {
         let app = application(host: host, port: port, logger: quiet) { continuation.yield($0) }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
         let task = Task { try await group.run() }
-        lock.withLock {
-            self.group = group
-            self.task = task
+        state.withLock { state in
+            state.group = group
+            state.task = task
         }
         var iterator = stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw CancellationError() }
-        lock.withLock { boundPort = bound }
+        state.withLock { $0.boundPort = bound }
         store.baseURL = "http://127.0.0.1:\(bound)"
         return bound
     }
 
     public func stop() async {
-        let (group, task) = lock.withLock { (self.group, self.task) }
+        let (group, task) = state.withLock { ($0.group, $0.task) }
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }

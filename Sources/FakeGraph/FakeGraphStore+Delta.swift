@@ -1,33 +1,33 @@
 import Foundation
 
-extension FakeGraphStore {
+extension FakeGraphStore.State {
     static let bodyFields: Set<String> = ["body", "uniqueBody", "bodyPreview", "subject"]
 
     /// `messages/delta` of a mail folder, or `calendarView/delta`: full sync, paging, delta rounds, `@removed`.
-    func delta(user id: String, folder: String, request: FakeRequest) -> FakeResponse {
+    mutating func delta(user id: String, folder: String, request: FakeRequest) -> FakeResponse {
         guard let user = model.users.first(where: { $0.id == id }) else {
             return .error(404, "ErrorInvalidUser", "The requested user '\(id)' is invalid.")
         }
-        if faultsValue.forbiddenUsers.contains(id) {
+        if faults.forbiddenUsers.contains(id) {
             return .error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.")
         }
         guard user.hasMailbox else {
             return .error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
         }
         let key = "\(id)/\(folder)"
-        countersValue.requestsByFolder[key, default: 0] += 1
+        counters.requestsByFolder[key, default: 0] += 1
         guard let log = folders[key] else { return .error(404, "ErrorInvalidIdMalformed", "The folder '\(folder)' does not exist.") }
         let parameters = request.parameters
         let preferences = request.header("Prefer").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-        if !preferences.contains(where: { $0.lowercased() == "idtype=\"immutableid\"" }) { countersValue.withoutImmutableIDs += 1 }
+        if !preferences.contains(where: { $0.lowercased() == "idtype=\"immutableid\"" }) { counters.withoutImmutableIDs += 1 }
         let requested = preferences.first { $0.lowercased().hasPrefix("odata.maxpagesize=") }.flatMap { Int($0.split(separator: "=")[1]) }
-        if requested == nil { countersValue.withoutPageSize += 1 }
+        if requested == nil { counters.withoutPageSize += 1 }
         let pageSize = min(max(1, requested ?? defaultPageSize), 1000)
 
         var token: FakeSyncToken
         if let text = parameters["$deltatoken"] ?? parameters["$skiptoken"] {
-            if parameters["$deltatoken"] != nil { countersValue.deltaRequests += 1 } else { countersValue.skipRequests += 1 }
-            if faultsValue.goneFolders.remove(key) != nil {
+            if parameters["$deltatoken"] != nil { counters.deltaRequests += 1 } else { counters.skipRequests += 1 }
+            if faults.goneFolders.remove(key) != nil {
                 return .error(410, "SyncStateNotFound", "The sync state generation is not found. Resync is required.")
             }
             guard let decoded = FakeSyncToken(text) else { return .error(400, "BadRequest", "The delta or skip token is not valid.") }
@@ -37,7 +37,7 @@ extension FakeGraphStore {
                     mode: .changes, from: token.from, to: sequence, offset: 0, rangeStart: token.rangeStart, rangeEnd: token.rangeEnd, select: token.select)
             }
         } else {
-            countersValue.fullSyncs += 1
+            counters.fullSyncs += 1
             let select = parameters["$select"]
             if folder == "calendar" {
                 guard let start = parameters["startDateTime"].flatMap(JSONText.date), let end = parameters["endDateTime"].flatMap(JSONText.date) else {
@@ -47,7 +47,7 @@ extension FakeGraphStore {
                     mode: .full, from: sequence, rangeStart: Int(start.timeIntervalSince1970), rangeEnd: Int(end.timeIntervalSince1970), select: select)
             } else {
                 let fields = Set((select ?? "").split(separator: ",").map(String.init))
-                if select == nil || !fields.isDisjoint(with: Self.bodyFields) { countersValue.selectViolations += 1 }
+                if select == nil || !fields.isDisjoint(with: Self.bodyFields) { counters.selectViolations += 1 }
                 var since = Int.min
                 if let filter = parameters["$filter"], let range = filter.range(of: "receivedDateTime ge ") {
                     since = JSONText.date(String(filter[range.upperBound...]).trimmingCharacters(in: .whitespaces)).map { Int($0.timeIntervalSince1970) } ?? Int.min
@@ -73,10 +73,10 @@ extension FakeGraphStore {
             }
             more = token.offset + page.count < changes.count
         }
-        countersValue.itemsServed += entries.count
-        let base = folder == "calendar" ? "\(baseURLValue)/v1.0/users/\(id)/calendarView/delta" : "\(baseURLValue)/v1.0/users/\(id)/mailFolders/\(folder)/messages/delta"
+        counters.itemsServed += entries.count
+        let base = folder == "calendar" ? "\(baseURL)/v1.0/users/\(id)/calendarView/delta" : "\(baseURL)/v1.0/users/\(id)/mailFolders/\(folder)/messages/delta"
         var object: [(String, [UInt8])] = [
-            ("@odata.context", JSONText.string("\(baseURLValue)/v1.0/$metadata#Collection(\(folder == "calendar" ? "event" : "message"))")),
+            ("@odata.context", JSONText.string("\(baseURL)/v1.0/$metadata#Collection(\(folder == "calendar" ? "event" : "message"))")),
             ("value", JSONText.array(entries)),
         ]
         if more {

@@ -1,4 +1,4 @@
-extension FakeGraphStore {
+extension FakeGraphStore.State {
     /// The quoted literals of an OData `$filter` (`mail eq 'a' or userPrincipalName eq 'a'`), lowercased.
     static func literals(_ filter: String) -> [String] {
         var literals: [String] = []
@@ -75,10 +75,10 @@ extension FakeGraphStore {
         let offset = Int(parameters["$skiptoken"] ?? "") ?? 0
         let size = min(Int(parameters["$top"] ?? "") ?? 100, directoryPageSize)
         let page = Array(members.dropFirst(offset).prefix(size))
-        var object: [(String, [UInt8])] = [("@odata.context", JSONText.string("\(baseURLValue)/v1.0/$metadata#directoryObjects")), ("value", JSONText.array(page))]
+        var object: [(String, [UInt8])] = [("@odata.context", JSONText.string("\(baseURL)/v1.0/$metadata#directoryObjects")), ("value", JSONText.array(page))]
         if offset + size < members.count {
             let select = parameters["$select"].map { "&$select=\($0)" } ?? ""
-            object.append(("@odata.nextLink", JSONText.string("\(baseURLValue)/v1.0/groups/\(id)/transitiveMembers?$top=\(size)\(select)&$skiptoken=\(offset + size)")))
+            object.append(("@odata.nextLink", JSONText.string("\(baseURL)/v1.0/groups/\(id)/transitiveMembers?$top=\(size)\(select)&$skiptoken=\(offset + size)")))
         }
         return .json(JSONText.object(object))
     }

@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// The fake Microsoft Graph: a tenant's directory and mailboxes, served with Graph's JSON shapes,
 /// paging, delta links, `@removed`, a token endpoint, and faults switchable while it runs.
 ///
 /// Thread-safe; the HTTP server (`FakeGraphServer`) only carries requests to `handle`.
-public final class FakeGraphStore: @unchecked Sendable {
+public final class FakeGraphStore: Sendable {
     /// What the token endpoint accepts.
     public struct Credentials: Sendable, Equatable {
         public var tenantID: String
@@ -18,68 +19,165 @@ public final class FakeGraphStore: @unchecked Sendable {
         }
     }
 
-    let lock = NSLock()
-    /// The model (empty messages and occurrences for a tenant loaded from files).
-    var model: FakeTenant
-    var folders: [String: FakeFolderLog] = [:]
-    var sequence = 1
-    var tokens: [String: Date] = [:]
-    var issued = 0
-    var faultsValue = FakeGraphFaults()
-    var countersValue = FakeGraphCounters()
-    var random = SplitMix64(seed: 42)
-    var inFlight: [String: Int] = [:]
-    var inFlightTotal = 0
-    /// Where links point, e.g. `http://127.0.0.1:9400`; set when the server starts.
-    var baseURLValue = "http://127.0.0.1"
+    /// What the fake serves and counts; requests and changes work on it under one lock.
+    struct State {
+        /// The model (empty messages and occurrences for a tenant loaded from files).
+        var model: FakeTenant
+        let credentials: Credentials
+        var folders: [String: FakeFolderLog] = [:]
+        var sequence = 1
+        var tokens: [String: Date] = [:]
+        var issued = 0
+        var faults = FakeGraphFaults()
+        var counters = FakeGraphCounters()
+        var random = SplitMix64(seed: 42)
+        var inFlight: [String: Int] = [:]
+        var inFlightTotal = 0
+        /// Where links point, e.g. `http://127.0.0.1:9400`; set when the server starts.
+        var baseURL = "http://127.0.0.1"
+        /// Default page size when a request states none (Graph's default for messages is 10).
+        var defaultPageSize = 10
+        /// Page size of directory listings (transitiveMembers, users).
+        var directoryPageSize = 100
+    }
+
+    let state: Mutex<State>
     public let credentials: Credentials
-    /// Default page size when a request states none (Graph's default for messages is 10).
-    public var defaultPageSize = 10
-    /// Page size of directory listings (transitiveMembers, users).
-    public var directoryPageSize = 100
 
     public init(tenant: FakeTenant, credentials: Credentials) {
-        self.model = tenant
+        var state = State(model: tenant, credentials: credentials)
+        state.render()
+        self.state = Mutex(state)
         self.credentials = credentials
-        render()
     }
 
     // MARK: - State
 
-    public var tenant: FakeTenant { lock.withLock { model } }
+    public var tenant: FakeTenant { state.withLock { $0.model } }
 
     public var faults: FakeGraphFaults {
-        get { lock.withLock { faultsValue } }
-        set { lock.withLock { faultsValue = newValue } }
+        get { state.withLock { $0.faults } }
+        set { state.withLock { $0.faults = newValue } }
     }
 
     /// Changes some faults at once.
     public func updateFaults(_ change: (inout FakeGraphFaults) -> Void) {
-        lock.withLock { change(&faultsValue) }
+        state.withLock { change(&$0.faults) }
     }
 
-    public var counters: FakeGraphCounters { lock.withLock { countersValue } }
+    public var counters: FakeGraphCounters { state.withLock { $0.counters } }
 
     public func resetCounters() {
-        lock.withLock { countersValue = FakeGraphCounters() }
+        state.withLock { $0.counters = FakeGraphCounters() }
     }
 
     public var baseURL: String {
-        get { lock.withLock { baseURLValue } }
-        set { lock.withLock { baseURLValue = newValue } }
+        get { state.withLock { $0.baseURL } }
+        set { state.withLock { $0.baseURL = newValue } }
+    }
+
+    /// Default page size when a request states none (Graph's default for messages is 10).
+    public var defaultPageSize: Int {
+        get { state.withLock { $0.defaultPageSize } }
+        set { state.withLock { $0.defaultPageSize = newValue } }
+    }
+
+    /// Page size of directory listings (transitiveMembers, users).
+    public var directoryPageSize: Int {
+        get { state.withLock { $0.directoryPageSize } }
+        set { state.withLock { $0.directoryPageSize = newValue } }
     }
 
     /// Revokes every issued token: the next request with one gets 401 (an expired token).
     public func expireTokens() {
-        lock.withLock { tokens.removeAll() }
+        state.withLock { $0.tokens.removeAll() }
     }
 
     /// Items a folder serves now (not removed), e.g. `count(user: id, folder: "inbox")`.
     public func count(user: String, folder: String) -> Int {
-        lock.withLock { folders["\(user)/\(folder)"]?.items.values.filter { $0.removedSeq == nil }.count ?? 0 }
+        state.withLock { $0.folders["\(user)/\(folder)"]?.items.values.filter { $0.removedSeq == nil }.count ?? 0 }
     }
 
-    private func render() {
+    /// Adds served items that were not generated (a tenant loaded from files).
+    func load(folder key: String, items: [(String, FakeItem)]) {
+        state.withLock { state in
+            for (id, item) in items { state.folders[key, default: FakeFolderLog()].put(id, item, sequence: state.sequence) }
+        }
+    }
+
+    // MARK: - Changes between runs
+
+    /// A new message: copies land in the sender's Sent Items and the recipients' Inboxes.
+    public func add(_ message: FakeMessage) {
+        state.withLock { state in
+            state.sequence += 1
+            state.model.messages.append(message)
+            state.place(message, mailboxes: state.model.mailboxesByAddress)
+        }
+    }
+
+    /// A user deletes their copy of a message (the model keeps the message: it was sent).
+    public func deleteCopy(of internetMessageID: String, user: String, folder: String) {
+        state.withLock { state in
+            guard let message = state.model.messages.first(where: { $0.internetMessageID == internetMessageID }),
+                let owner = state.model.users.first(where: { $0.id == user })
+            else { return }
+            state.sequence += 1
+            state.folders["\(user)/\(folder)"]?.remove(FakeTenant.itemID(message, user: owner, folder: folder), sequence: state.sequence)
+        }
+    }
+
+    /// A new occurrence (a meeting booked).
+    public func add(_ occurrence: FakeOccurrence) {
+        state.withLock { state in
+            state.sequence += 1
+            state.model.occurrences.append(occurrence)
+            state.place(occurrence, previous: nil, mailboxes: state.model.mailboxesByAddress)
+        }
+    }
+
+    /// Changes one occurrence (cancel it, move it, change attendees), found by `FakeOccurrence.key`.
+    public func update(occurrence key: String, _ change: (inout FakeOccurrence) -> Void) {
+        state.withLock { state in
+            guard let index = state.model.occurrences.firstIndex(where: { $0.key == key }) else { return }
+            state.sequence += 1
+            let previous = state.model.occurrences[index]
+            change(&state.model.occurrences[index])
+            state.place(state.model.occurrences[index], previous: previous, mailboxes: state.model.mailboxesByAddress)
+        }
+    }
+
+    // MARK: - Requests
+
+    /// Answers one request, waiting out the configured latency.
+    public func handle(_ request: FakeRequest) async -> FakeResponse {
+        let segments = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if request.method == "POST", segments.count == 4, segments[1] == "oauth2", segments[2] == "v2.0", segments[3] == "token" {
+            return state.withLock { $0.token(tenant: segments[0], request: request) }
+        }
+        guard segments.first == "v1.0" else { return .error(404, "UnknownPath", "no such path") }
+        let mailbox = segments.count >= 3 && segments[1] == "users" ? segments[2] : "-"
+        let (response, latency) = state.withLock { state -> (FakeResponse, Duration) in
+            state.inFlight[mailbox, default: 0] += 1
+            state.inFlightTotal += 1
+            if mailbox != "-" { state.counters.requestsByUser[mailbox, default: 0] += 1 }
+            state.counters.maximumConcurrentPerMailbox = max(state.counters.maximumConcurrentPerMailbox, mailbox == "-" ? 0 : state.inFlight[mailbox]!)
+            state.counters.maximumConcurrent = max(state.counters.maximumConcurrent, state.inFlightTotal)
+            let response = state.api(Array(segments.dropFirst()), request: request)
+            state.counters.statuses[response.status, default: 0] += 1
+            return (response, state.faults.latency)
+        }
+        if latency > .zero { try? await Task.sleep(for: latency) }
+        state.withLock { state in
+            state.inFlight[mailbox, default: 1] -= 1
+            state.inFlightTotal -= 1
+        }
+        return response
+    }
+}
+
+extension FakeGraphStore.State {
+    mutating func render() {
         let mailboxes = model.mailboxesByAddress
         for user in model.users where user.hasMailbox {
             for folder in ["inbox", "sentitems", "calendar"] { folders["\(user.id)/\(folder)"] = FakeFolderLog() }
@@ -88,14 +186,7 @@ public final class FakeGraphStore: @unchecked Sendable {
         for occurrence in model.occurrences { place(occurrence, previous: nil, mailboxes: mailboxes) }
     }
 
-    /// Adds served items that were not generated (a tenant loaded from files).
-    func load(folder key: String, items: [(String, FakeItem)]) {
-        lock.withLock {
-            for (id, item) in items { folders[key, default: FakeFolderLog()].put(id, item, sequence: sequence) }
-        }
-    }
-
-    private func place(_ message: FakeMessage, mailboxes: [String: FakeUser]) {
+    mutating func place(_ message: FakeMessage, mailboxes: [String: FakeUser]) {
         for copy in model.copies(of: message, mailboxes: mailboxes) {
             let item = FakeTenant.render(message, user: copy.user, folder: copy.folder)
             folders["\(copy.user.id)/\(copy.folder)", default: FakeFolderLog()]
@@ -104,7 +195,7 @@ public final class FakeGraphStore: @unchecked Sendable {
     }
 
     /// Puts an occurrence's copies in place; the calendars that held `previous` and no longer hold it get a removal.
-    private func place(_ occurrence: FakeOccurrence, previous: FakeOccurrence?, mailboxes: [String: FakeUser]) {
+    mutating func place(_ occurrence: FakeOccurrence, previous: FakeOccurrence?, mailboxes: [String: FakeUser]) {
         let copies = model.copies(of: occurrence, mailboxes: mailboxes)
         if let previous {
             let kept = Set(copies.map(\.user.id))
@@ -118,78 +209,8 @@ public final class FakeGraphStore: @unchecked Sendable {
         }
     }
 
-    // MARK: - Changes between runs
-
-    /// A new message: copies land in the sender's Sent Items and the recipients' Inboxes.
-    public func add(_ message: FakeMessage) {
-        lock.withLock {
-            sequence += 1
-            model.messages.append(message)
-            place(message, mailboxes: model.mailboxesByAddress)
-        }
-    }
-
-    /// A user deletes their copy of a message (the model keeps the message: it was sent).
-    public func deleteCopy(of internetMessageID: String, user: String, folder: String) {
-        lock.withLock {
-            guard let message = model.messages.first(where: { $0.internetMessageID == internetMessageID }),
-                let owner = model.users.first(where: { $0.id == user })
-            else { return }
-            sequence += 1
-            folders["\(user)/\(folder)"]?.remove(FakeTenant.itemID(message, user: owner, folder: folder), sequence: sequence)
-        }
-    }
-
-    /// A new occurrence (a meeting booked).
-    public func add(_ occurrence: FakeOccurrence) {
-        lock.withLock {
-            sequence += 1
-            model.occurrences.append(occurrence)
-            place(occurrence, previous: nil, mailboxes: model.mailboxesByAddress)
-        }
-    }
-
-    /// Changes one occurrence (cancel it, move it, change attendees), found by `FakeOccurrence.key`.
-    public func update(occurrence key: String, _ change: (inout FakeOccurrence) -> Void) {
-        lock.withLock {
-            guard let index = model.occurrences.firstIndex(where: { $0.key == key }) else { return }
-            sequence += 1
-            let previous = model.occurrences[index]
-            change(&model.occurrences[index])
-            place(model.occurrences[index], previous: previous, mailboxes: model.mailboxesByAddress)
-        }
-    }
-
-    // MARK: - Requests
-
-    /// Answers one request, waiting out the configured latency.
-    public func handle(_ request: FakeRequest) async -> FakeResponse {
-        let segments = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        if request.method == "POST", segments.count == 4, segments[1] == "oauth2", segments[2] == "v2.0", segments[3] == "token" {
-            return lock.withLock { token(tenant: segments[0], request: request) }
-        }
-        guard segments.first == "v1.0" else { return .error(404, "UnknownPath", "no such path") }
-        let mailbox = segments.count >= 3 && segments[1] == "users" ? segments[2] : "-"
-        let (response, latency) = lock.withLock { () -> (FakeResponse, Duration) in
-            inFlight[mailbox, default: 0] += 1
-            inFlightTotal += 1
-            if mailbox != "-" { countersValue.requestsByUser[mailbox, default: 0] += 1 }
-            countersValue.maximumConcurrentPerMailbox = max(countersValue.maximumConcurrentPerMailbox, mailbox == "-" ? 0 : inFlight[mailbox]!)
-            countersValue.maximumConcurrent = max(countersValue.maximumConcurrent, inFlightTotal)
-            let response = api(Array(segments.dropFirst()), request: request)
-            countersValue.statuses[response.status, default: 0] += 1
-            return (response, faultsValue.latency)
-        }
-        if latency > .zero { try? await Task.sleep(for: latency) }
-        lock.withLock {
-            inFlight[mailbox, default: 1] -= 1
-            inFlightTotal -= 1
-        }
-        return response
-    }
-
-    private func token(tenant: String, request: FakeRequest) -> FakeResponse {
-        countersValue.tokenRequests += 1
+    mutating func token(tenant: String, request: FakeRequest) -> FakeResponse {
+        counters.tokenRequests += 1
         let form = FakeRequest.decode(String(decoding: request.body, as: UTF8.self), plusIsSpace: true)
         guard tenant.lowercased() == credentials.tenantID.lowercased() else {
             return .oauthError(400, "invalid_request", 90002, "Tenant '\(tenant)' not found.")
@@ -208,26 +229,26 @@ public final class FakeGraphStore: @unchecked Sendable {
         }
         issued += 1
         let value = "fake.\(issued).\(random.next() % 1_000_000_007)"
-        tokens[value] = Date().addingTimeInterval(TimeInterval(faultsValue.tokenLifetime))
+        tokens[value] = Date().addingTimeInterval(TimeInterval(faults.tokenLifetime))
         return .json(JSONText.object([
-            ("token_type", JSONText.string("Bearer")), ("expires_in", Array(String(faultsValue.tokenLifetime).utf8)),
-            ("ext_expires_in", Array(String(faultsValue.tokenLifetime).utf8)), ("access_token", JSONText.string(value)),
+            ("token_type", JSONText.string("Bearer")), ("expires_in", Array(String(faults.tokenLifetime).utf8)),
+            ("ext_expires_in", Array(String(faults.tokenLifetime).utf8)), ("access_token", JSONText.string(value)),
         ]))
     }
 
-    private func api(_ path: [String], request: FakeRequest) -> FakeResponse {
-        countersValue.requests += 1
+    mutating func api(_ path: [String], request: FakeRequest) -> FakeResponse {
+        counters.requests += 1
         let bearer = request.header("Authorization").first.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         guard let bearer, let expiry = tokens[bearer], expiry > Date() else {
-            countersValue.unauthorized += 1
+            counters.unauthorized += 1
             return .error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
         }
-        if !faultsValue.scripted.isEmpty {
-            let status = faultsValue.scripted.removeFirst()
+        if !faults.scripted.isEmpty {
+            let status = faults.scripted.removeFirst()
             return refusal(status)
         }
-        if faultsValue.throttleRate > 0, Double(random.next() % 1_000_000) / 1_000_000 < faultsValue.throttleRate {
-            return refusal(faultsValue.throttleStatus)
+        if faults.throttleRate > 0, Double(random.next() % 1_000_000) / 1_000_000 < faults.throttleRate {
+            return refusal(faults.throttleStatus)
         }
         switch (path.count, path.first) {
         case (1, "users"): return users(request)
@@ -245,11 +266,11 @@ public final class FakeGraphStore: @unchecked Sendable {
         }
     }
 
-    private func refusal(_ status: Int) -> FakeResponse {
+    mutating func refusal(_ status: Int) -> FakeResponse {
         var headers: [(name: String, value: String)] = []
         if status == 429 || status == 503 || status == 504 {
-            countersValue.throttled += 1
-            if let seconds = faultsValue.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
+            counters.throttled += 1
+            if let seconds = faults.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
         }
         let code = [429: "TooManyRequests", 503: "ServiceUnavailable", 504: "GatewayTimeout", 500: "InternalServerError", 502: "BadGateway"][status] ?? "Error"
         return .error(status, code, "Injected fault \(status).", headers: headers)

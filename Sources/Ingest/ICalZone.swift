@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A time zone that turns iCalendar wall-clock times into UTC.
 ///
@@ -7,7 +8,7 @@ import Foundation
 /// Ambiguous wall times (the repeated hour when clocks go back) take the
 /// earlier offset, and times in the gap when clocks go forward take the
 /// offset from before the gap, as Python's zoneinfo does with `fold=0`.
-public final class ICalZone: @unchecked Sendable {
+public final class ICalZone: Sendable {
     enum Source {
         case utc
         case foundation(TimeZone)
@@ -16,8 +17,7 @@ public final class ICalZone: @unchecked Sendable {
 
     let source: Source
     /// Cache of offsets by UTC hour, for Foundation zones (their lookups are slow).
-    private var cache: [Int: Int] = [:]
-    private let lock = NSLock()
+    private let cache = Mutex<[Int: Int]>([:])
 
     init(_ source: Source) {
         self.source = source
@@ -40,14 +40,12 @@ public final class ICalZone: @unchecked Sendable {
             return 0
         case .foundation(let tz):
             let key = RecurrenceRule.floorDiv(t, 900)
-            lock.lock()
-            if let v = cache[key] { lock.unlock(); return v }
-            lock.unlock()
+            if let v = cache.withLock({ $0[key] }) { return v }
             let v = tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(key * 900)))
-            lock.lock()
-            if cache.count > 100_000 { cache.removeAll() }
-            cache[key] = v
-            lock.unlock()
+            cache.withLock { cache in
+                if cache.count > 100_000 { cache.removeAll() }
+                cache[key] = v
+            }
             return v
         case .rules(let transitions, let offsets, let initial):
             // Last transition at or before t.

@@ -6,7 +6,7 @@
 /// unique" TZID (`/mozilla.org/20050126_1/Europe/Berlin`) by its trailing
 /// IANA name. A TZID none of these knows is read as UTC, like a floating
 /// time.
-public struct ICalZoneResolver: @unchecked Sendable {
+public struct ICalZoneResolver: Sendable {
     var vtimezones: [String: ICalComponent] = [:]
     var resolved: [String: ICalZone] = [:]
     /// Transitions of VTIMEZONE rules are expanded up to this local time.

@@ -11,7 +11,7 @@ public struct TimeWindow: Sendable, Hashable {
     }
 
     /// The year before `now`: the product's data window.
-    public static func yearBefore(_ now: Date = Date()) -> TimeWindow {
+    public static func yearBefore(_ now: Date) -> TimeWindow {
         TimeWindow(from: now.addingTimeInterval(-365 * 86400), to: now)
     }
 

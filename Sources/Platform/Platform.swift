@@ -11,6 +11,7 @@ public struct Platform: Sendable {
     public var regions: RegionDatabases
     /// The service's secret; per-tenant address keys and consent tokens derive from it.
     public var serviceSecret: [UInt8]
+    /// The clock of everything stamped or compared with stored times: the control store's unless given.
     public var now: @Sendable () -> Date
     /// Where links in emails point, e.g. `https://rapport.example.com`.
     public var publicBaseURL: String
@@ -20,13 +21,13 @@ public struct Platform: Sendable {
     public var graph = GraphSettings()
 
     public init(
-        control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], now: @escaping @Sendable () -> Date = { Date() },
+        control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], now: (@Sendable () -> Date)? = nil,
         publicBaseURL: String = "http://127.0.0.1:8080", firstRunDelay: TimeInterval = 6 * 3600
     ) {
         self.control = control
         self.regions = regions
         self.serviceSecret = serviceSecret
-        self.now = now
+        self.now = now ?? control.now
         self.publicBaseURL = publicBaseURL
         self.firstRunDelay = firstRunDelay
     }

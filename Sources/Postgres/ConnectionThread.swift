@@ -5,6 +5,7 @@ import Foundation
 /// libpq blocks in `poll`, `connect` and `send`; none of that may happen on Swift's
 /// cooperative pool. Every `PGconn` is touched only inside closures run here, so a
 /// connection is used by one caller at a time and its calls never interleave.
+/// `@unchecked`: the thread sleeps on an `NSCondition` (a `Mutex` cannot wait), which guards the job queue.
 final class ConnectionThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []

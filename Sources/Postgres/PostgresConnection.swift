@@ -9,6 +9,7 @@ import Synchronization
 /// are drained with `PQgetResult` to NULL before the next one; every `PGresult` is
 /// cleared exactly once. Cancelling the awaiting task sends `PQcancel` for the
 /// running statement. The session is fixed at connect to UTF8, ISO dates and UTC.
+/// `@unchecked`: the libpq pointers are mutable but touched only on `thread`; the rest is immutable or in a `Mutex`.
 public final class PostgresConnection: @unchecked Sendable {
     /// Connection facts readable from any thread without a hop.
     struct Snapshot {

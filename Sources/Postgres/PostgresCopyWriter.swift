@@ -1,5 +1,6 @@
 import CLibpq
 import Foundation
+import Synchronization
 
 /// A value that can be written as one field of COPY's text format.
 public protocol PostgresCopyField {
@@ -206,46 +207,49 @@ public final class PostgresCopyWriter {
 }
 
 /// The chunks in flight to the connection's thread, and the first error sending one hit.
-final class CopyFailure: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    private var inFlight = 0
-    private var waiter: CheckedContinuation<Void, Never>?
-    private var waiterLimit = 0
+final class CopyFailure: Sendable {
+    private struct State {
+        var stored: Error?
+        var inFlight = 0
+        var waiter: CheckedContinuation<Void, Never>?
+        var waiterLimit = 0
+    }
 
-    var error: Error? { lock.withLock { stored } }
+    private let state = Mutex(State())
+
+    var error: Error? { state.withLock { $0.stored } }
 
     func record(_ error: Error) {
-        lock.withLock { if stored == nil { stored = error } }
+        state.withLock { state in
+            if state.stored == nil { state.stored = error }
+        }
     }
 
     /// Takes a slot, first waiting until fewer than `limit` chunks are in flight.
     func reserveSlot(limit: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if inFlight < limit {
-                inFlight += 1
-                lock.unlock()
-                continuation.resume()
-            } else {
-                waiter = continuation
-                waiterLimit = limit
-                lock.unlock()
+            let taken = state.withLock { state in
+                if state.inFlight < limit {
+                    state.inFlight += 1
+                    return true
+                }
+                state.waiter = continuation
+                state.waiterLimit = limit
+                return false
             }
+            if taken { continuation.resume() }
         }
     }
 
     func releaseSlot() {
-        lock.lock()
-        inFlight -= 1
-        if let waiter, inFlight < waiterLimit {
-            self.waiter = nil
-            inFlight += 1
-            lock.unlock()
-            waiter.resume()
-        } else {
-            lock.unlock()
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.inFlight -= 1
+            guard let waiter = state.waiter, state.inFlight < state.waiterLimit else { return nil }
+            state.waiter = nil
+            state.inFlight += 1
+            return waiter
         }
+        next?.resume()
     }
 }
 

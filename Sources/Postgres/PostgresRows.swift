@@ -60,8 +60,8 @@ public struct PostgresRow: Sendable {
         return rows.values[index * rows.columns.count + position]
     }
 
-    /// Decodes the column called `column`.
-    public func decode<Value: PostgresDecodable>(_ type: Value.Type, column: String) throws -> Value {
+    /// Decodes the column called `column`; the type may be left to inference (`try row.decode(column: "name")`).
+    public func decode<Value: PostgresDecodable>(_ type: Value.Type = Value.self, column: String) throws -> Value {
         guard let position = rows.columnIndex[column] else {
             throw PostgresError(
                 code: .decoding, message: "the result has no column \"\(column)\"", columnName: column)

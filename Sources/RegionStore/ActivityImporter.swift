@@ -1,6 +1,7 @@
 import Engagement
 import Foundation
 import Postgres
+import Synchronization
 
 /// Turns activity records into pseudonymized, account-attributed signals in the region database.
 ///
@@ -181,11 +182,8 @@ public struct ActivityImporter: Sendable {
     func makeClassifier(_ scope: Scope) async throws -> ActivityClassifier {
         let (accounts, contacts) = try await database.withTenant(tenant) { connection in
             let accounts = try await connection.query(
-                "SELECT account_id, name, web_domains FROM business_account WHERE environment_id = \(environment)"
-            ).map { row in
-                let (id, name, domains) = try row.decode((String, String, [String]).self)
-                return BusinessAccount(id: id, name: name, domains: domains)
-            }
+                "SELECT \(BusinessAccount.columns) FROM business_account WHERE environment_id = \(environment)"
+            ).map(BusinessAccount.init(row:))
             var contactQuery: PostgresQuery = """
                 SELECT e.address_hash, c.account_id FROM contact_email e
                 JOIN contact c USING (tenant_id, environment_id, contact_id)
@@ -219,11 +217,10 @@ public struct ActivityImporter: Sendable {
 }
 
 /// Maps an address to its contact's account through the address's keyed hash, memoized.
-final class ContactLookup: @unchecked Sendable {
+final class ContactLookup: Sendable {
     private let index: [Data: String]
     private let hasher: AddressHasher
-    private let lock = NSLock()
-    private var memo: [String: String?] = [:]
+    private let memo = Mutex<[String: String?]>([:])
 
     init(index: [Data: String], hasher: AddressHasher) {
         self.index = index
@@ -231,11 +228,11 @@ final class ContactLookup: @unchecked Sendable {
     }
 
     func account(for address: String) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = memo[address] { return known }
-        let account = index[hasher.hash(address)]
-        if memo.count < 1_000_000 { memo[address] = account }
-        return account
+        memo.withLock { memo in
+            if let known = memo[address] { return known }
+            let account = index[hasher.hash(address)]
+            if memo.count < 1_000_000 { memo[address] = account }
+            return account
+        }
     }
 }

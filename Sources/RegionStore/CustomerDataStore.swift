@@ -63,14 +63,7 @@ public struct CustomerDataStore: Sendable {
     /// Counts of the environment's customer data, for the prerequisite check and pages.
     public func counts() async throws -> Counts {
         try await database.withTenant(tenant) { connection in
-            let row = try await connection.query(
-                """
-                SELECT (SELECT count(*) FROM business_account WHERE environment_id = \(environment)),
-                       (SELECT count(*) FROM contact WHERE environment_id = \(environment)),
-                       (SELECT count(*) FROM contact_email WHERE environment_id = \(environment))
-                """)[0]
-            let (accounts, contacts, emails) = try row.decode((Int, Int, Int).self)
-            return Counts(accounts: accounts, contacts: contacts, contactEmails: emails)
+            try Counts(row: try await connection.query("SELECT \(Counts.columns(environment: environment))")[0])
         }
     }
 

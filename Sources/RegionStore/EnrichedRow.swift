@@ -1,3 +1,4 @@
+import Engagement
 import Foundation
 
 /// One account's enriched columns for one period, named exactly as the product names them.
@@ -25,49 +26,8 @@ public struct EnrichedRow: Sendable, Codable, Equatable {
     /// `Year`, `Month` or `Week`.
     public var aggregationLevel: String
 
-    /// The product's column names, in the product's order (after the account id).
-    public enum CodingKeys: String, CodingKey, CaseIterable {
-        case accountID = "AccountId"
-        case engagementScore = "EngagementScore"
-        case emailsToAccount = "NoOfEmails_ToAccount"
-        case emailsFromAccount = "NoOfEmails_FromAccount"
-        case meetingsFromAccount = "NoOfMeetings_FromAccount"
-        case meetingsToAccount = "NoOfMeetings_ToAccount"
-        case contactsInvolvedMeetings = "NoOfContactsInvolved_Meetings"
-        case contactsInvolvedEmails = "NoOfContactsInvolved_Emails"
-        case accountContactsInvolvedMeetings = "NoOfAccountContactsInvolved_Meetings"
-        case accountContactsInvolvedEmails = "NoOfAccountContactsInvolved_Emails"
-        case engagementStartDate = "EngagementStartDate"
-        case daysSinceLastEmail = "DaysSinceLastEmail"
-        case daysSinceLastMeeting = "DaysSinceLastMeeting"
-        case averageDurationOfMeetings = "AverageDuration_Of_Meetings"
-        case averageDurationOfAccountEmailReplies = "AverageDuration_Of_AccountEmailReplies"
-        case aggregationStartDate = "AggregationStartDate"
-        case aggregationLevel = "AggregationLevel"
-
-        /// The stored column behind each name, for sorting and filtering.
-        var sqlColumn: String {
-            switch self {
-            case .accountID: "account_id"
-            case .engagementScore: "engagement_score"
-            case .emailsToAccount: "emails_to_account"
-            case .emailsFromAccount: "emails_from_account"
-            case .meetingsFromAccount: "meetings_from_account"
-            case .meetingsToAccount: "meetings_to_account"
-            case .contactsInvolvedMeetings: "contacts_in_meetings"
-            case .contactsInvolvedEmails: "contacts_in_emails"
-            case .accountContactsInvolvedMeetings: "account_contacts_in_meetings"
-            case .accountContactsInvolvedEmails: "account_contacts_in_emails"
-            case .engagementStartDate: "engagement_start_date"
-            case .daysSinceLastEmail: "days_since_last_email"
-            case .daysSinceLastMeeting: "days_since_last_meeting"
-            case .averageDurationOfMeetings: "average_meeting_minutes"
-            case .averageDurationOfAccountEmailReplies: "average_reply_minutes"
-            case .aggregationStartDate: "period_start"
-            case .aggregationLevel: "level"
-            }
-        }
-    }
+    /// The product's column names, in the product's order (after the account id), with their stored columns.
+    public typealias CodingKeys = EnrichedColumn
 
     /// Every column is written, nulls included, so each row carries all 16 columns and its account id.
     public func encode(to encoder: any Encoder) throws {

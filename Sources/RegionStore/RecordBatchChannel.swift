@@ -6,6 +6,7 @@ import Foundation
 /// The file parsers call back synchronously; they run on their own thread and
 /// block when `capacity` batches wait, so a large mbox streams through in
 /// constant memory without blocking Swift's cooperative pool.
+/// `@unchecked`: the producer thread blocks on an `NSCondition` (a `Mutex` cannot wait), which guards every field.
 final class RecordBatchChannel: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[ActivityRecord]] = []

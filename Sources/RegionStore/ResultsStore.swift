@@ -103,17 +103,15 @@ public struct ResultsStore: Sendable {
             }
             // Nulls (no email yet…) sort last either way; the score column is never null, so its
             // plain order lets the (level, score, account) index serve the preview's default order.
-            let nullable = ![.engagementScore, .accountID, .aggregationLevel, .aggregationStartDate].contains(query.sort)
-                && !query.sort.sqlColumn.hasSuffix("_account") && !query.sort.sqlColumn.hasPrefix("contacts_")
-                && !query.sort.sqlColumn.hasPrefix("account_contacts_")
+            let nullable = query.sort.isOptional
             let direction = PostgresQuery(unsafeSQL: (query.descending ? "DESC" : "ASC") + (nullable ? (query.descending ? " NULLS LAST" : " NULLS FIRST") : ""))
             let rows = try await connection.query(
                 """
-                SELECT \(Self.columns) FROM account_engagement WHERE \(filter)
+                SELECT \(EnrichedRow.columns) FROM account_engagement WHERE \(filter)
                 ORDER BY \(PostgresQuery(unsafeSQL: Self.orderColumn(query.sort))) \(direction), account_id, level, period_start
                 LIMIT \(query.limit) OFFSET \(query.offset)
                 """
-            ).map(Self.row)
+            ).map(EnrichedRow.init(row:))
             return Page(runID: run, total: total ?? rows.count, rows: rows)
         }
     }
@@ -135,8 +133,8 @@ public struct ResultsStore: Sendable {
                     filter.append(" AND (level, period_start, account_id) > (\(after.0), \(after.1)::date, \(after.2))")
                 }
                 let rows = try await connection.query(
-                    "SELECT \(Self.columns) FROM account_engagement WHERE \(filter) ORDER BY level, period_start, account_id LIMIT \(chunk)"
-                ).map(Self.row)
+                    "SELECT \(EnrichedRow.columns) FROM account_engagement WHERE \(filter) ORDER BY level, period_start, account_id LIMIT \(chunk)"
+                ).map(EnrichedRow.init(row:))
                 if rows.isEmpty { break }
                 try await body(rows)
                 let last = rows[rows.count - 1]
@@ -165,22 +163,22 @@ public struct ResultsStore: Sendable {
             guard let run = try await runID(connection, environment: environment, pinned: nil) else { return nil }
             let yearRows = try await connection.query(
                 """
-                SELECT \(Self.columns), raw_score, components FROM account_engagement
+                SELECT \(EnrichedRow.columns), raw_score, components FROM account_engagement
                 WHERE environment_id = \(environment) AND run_id = \(run) AND level = 'Year' AND account_id = \(accountID)
                 """)
             guard let yearRow = yearRows.first else { return nil }
-            let year = try Self.row(yearRow)
+            let year = try EnrichedRow(row: yearRow)
             let raw = try yearRow.decode(Double.self, column: "raw_score")
             let components = try yearRow.decode(PostgresJSON<[String: ComponentValue]>?.self, column: "components")?.value ?? [:]
             let breakdown = components.sorted { $0.value.contribution > $1.value.contribution || ($0.value.contribution == $1.value.contribution && $0.key < $1.key) }
                 .map { AccountScore.Component(name: $0.key, input: $0.value.input, contribution: $0.value.contribution) }
             let monthly = try await connection.query(
                 """
-                SELECT \(Self.columns) FROM account_engagement
+                SELECT \(EnrichedRow.columns) FROM account_engagement
                 WHERE environment_id = \(environment) AND run_id = \(run) AND level = 'Month' AND account_id = \(accountID)
                 ORDER BY period_start
                 """
-            ).map(Self.row)
+            ).map(EnrichedRow.init(row:))
             let name = try await connection.query(
                 "SELECT name FROM business_account WHERE environment_id = \(environment) AND account_id = \(accountID)"
             ).first(decoding: String.self) ?? accountID
@@ -205,39 +203,11 @@ public struct ResultsStore: Sendable {
         }
     }
 
-    static let columns: PostgresQuery = """
-        account_id, engagement_score, emails_to_account, emails_from_account, meetings_from_account, meetings_to_account,
-        contacts_in_meetings, contacts_in_emails, account_contacts_in_meetings, account_contacts_in_emails,
-        to_char(engagement_start_date, 'YYYY-MM-DD') AS engagement_start_date, days_since_last_email, days_since_last_meeting,
-        average_meeting_minutes, average_reply_minutes, to_char(period_start, 'YYYY-MM-DD') AS period_start, level
-        """
-
     static func filter(environment: UUID, run: UUID, _ query: Query) -> PostgresQuery {
         var filter: PostgresQuery = "environment_id = \(environment) AND run_id = \(run)"
         if let level = query.level { filter.append(" AND level = \(level)") }
         if let period = query.period { filter.append(" AND period_start = \(period)::date") }
         if let account = query.accountID { filter.append(" AND account_id = \(account)") }
         return filter
-    }
-
-    static func row(_ row: PostgresRow) throws -> EnrichedRow {
-        EnrichedRow(
-            accountID: try row.decode(String.self, at: 0),
-            engagementScore: try row.decode(Int.self, at: 1),
-            emailsToAccount: try row.decode(Int.self, at: 2),
-            emailsFromAccount: try row.decode(Int.self, at: 3),
-            meetingsFromAccount: try row.decode(Int.self, at: 4),
-            meetingsToAccount: try row.decode(Int.self, at: 5),
-            contactsInvolvedMeetings: try row.decode(Int.self, at: 6),
-            contactsInvolvedEmails: try row.decode(Int.self, at: 7),
-            accountContactsInvolvedMeetings: try row.decode(Int.self, at: 8),
-            accountContactsInvolvedEmails: try row.decode(Int.self, at: 9),
-            engagementStartDate: try row.decode(String?.self, at: 10),
-            daysSinceLastEmail: try row.decode(Int?.self, at: 11),
-            daysSinceLastMeeting: try row.decode(Int?.self, at: 12),
-            averageDurationOfMeetings: try row.decode(Double?.self, at: 13),
-            averageDurationOfAccountEmailReplies: try row.decode(Double?.self, at: 14),
-            aggregationStartDate: try row.decode(String.self, at: 15),
-            aggregationLevel: try row.decode(String.self, at: 16))
     }
 }

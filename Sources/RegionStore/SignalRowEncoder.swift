@@ -8,7 +8,7 @@ import Postgres
 /// Message and conversation keys recur only in the replies that follow soon after, so
 /// their memo is small and starts over when full: memory stays flat however many
 /// messages pass.
-final class SignalRowEncoder: @unchecked Sendable {
+final class SignalRowEncoder {
     private let hasher: AddressHasher
     private var keys: [String: Int64] = [:]
     private var recentMessages: [String: Int64] = [:]

@@ -75,7 +75,7 @@ public struct RegionWorker: Service {
     public func runOnce() async throws -> Bool {
         let queue = platform.runs
         guard let run = try await queue.claim(
-            region: configuration.region, worker: configuration.workerID, lease: configuration.lease, at: Date())
+            region: configuration.region, worker: configuration.workerID, lease: configuration.lease, at: Self.queueTime())
         else { return false }
         logger.info("claimed run", metadata: ["run": "\(run.id)", "attempt": "\(run.attempts)"])
         try await execute(run)
@@ -126,7 +126,7 @@ public struct RegionWorker: Service {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(max(1, lease / 3)))
                     if Task.isCancelled { return nil }
-                    let held = (try? await queue.heartbeat(run, worker: workerID, lease: lease, at: Date())) ?? true
+                    let held = (try? await queue.heartbeat(run, worker: workerID, lease: lease, at: Self.queueTime())) ?? true
                     if !held { return .lost }
                 }
                 return nil
@@ -142,12 +142,12 @@ public struct RegionWorker: Service {
         }
         switch outcome {
         case .finished:
-            try await queue.succeed(run, worker: workerID, at: Date())
+            try await queue.succeed(run, worker: workerID, at: platform.now())
             logger.info("run succeeded", metadata: ["run": "\(run.id)"])
         case .failed(let error):
             let failure = error as? RunFailure
             logger.warning("run attempt failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
-            try await queue.fail(run, worker: workerID, error: RunFailure.message(for: error), retryable: failure?.retryable ?? true, at: Date())
+            try await queue.fail(run, worker: workerID, error: RunFailure.message(for: error), retryable: failure?.retryable ?? true, at: Self.queueTime())
         case .interrupted:
             try await queue.release(run, worker: workerID)
             logger.info("run handed back", metadata: ["run": "\(run.id)"])
@@ -155,6 +155,12 @@ public struct RegionWorker: Service {
             logger.warning("run lost (cancelled or taken over)", metadata: ["run": "\(run.id)"])
         }
     }
+
+    /// The time the run queue judges due runs, leases and retry backoffs by: the wall clock.
+    ///
+    /// Only the wall clock is shared by every worker process (`rapport worker`) and the database's `now()`, so a
+    /// claim, a heartbeat and a failed attempt's retry time use it; what a run records as it goes uses `platform.now`.
+    static func queueTime() -> Date { Date() }
 
     enum Outcome: Sendable {
         case finished

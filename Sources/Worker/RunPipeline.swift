@@ -58,7 +58,7 @@ struct RunPipeline: Sendable {
             // A stage is done when its last step is; resolving the mailboxes always runs (they are not stored).
             if stage != .resolveMailboxes, done(stage.steps.last!) { continue }
             let step = stage.steps[0]
-            try await queue.stepStarted(run, step, at: Date())
+            try await queue.stepStarted(run, step, at: platform.now())
             if step == pauseAt {
                 logger.warning("pausing at step for a test", metadata: ["step": "\(step.rawValue)"])
                 try await Task.sleep(for: .seconds(3600))
@@ -68,11 +68,11 @@ struct RunPipeline: Sendable {
                 let (state, counts) = try await perform(stage, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise) {
                     current = $0
                 }
-                try await queue.stepFinished(run, current, state: state, counts: counts, at: Date())
+                try await queue.stepFinished(run, current, state: state, counts: counts, at: platform.now())
             } catch {
                 let message = RunFailure.message(for: error)
                 logger.warning("run step failed", metadata: ["run": "\(run.id)", "step": "\(current.rawValue)", "error": "\(error)"])
-                try? await queue.stepFinished(run, current, state: .failed, error: message, at: Date())
+                try? await queue.stepFinished(run, current, state: .failed, error: message, at: platform.now())
                 throw error
             }
         }
@@ -120,7 +120,7 @@ struct RunPipeline: Sendable {
             for collector in served {
                 let context = CollectionContext(
                     run: run, environment: environment, mailboxes: mailboxes, scope: scope, importer: importer,
-                    progress: { progress in try? await queue.stepFinished(run, step, state: .running, counts: progress, at: Date()) })
+                    progress: { progress in try? await queue.stepFinished(run, step, state: .running, counts: progress, at: platform.now()) })
                 for (key, value) in try await collector.collect(kind, context: context) { counts[key, default: 0] += value }
             }
             return (.succeeded, counts)
@@ -142,8 +142,8 @@ struct RunPipeline: Sendable {
             do {
                 summary = try await platform.scope(for: environment).aggregator.aggregate(spec, noiseFigures: noise) { measured in
                     // The measures are built; the score is computed in the same transaction next.
-                    try await queue.stepFinished(run, .aggregate, state: .succeeded, counts: ["rows": measured], at: Date())
-                    try await queue.stepStarted(run, .score, at: Date())
+                    try await queue.stepFinished(run, .aggregate, state: .succeeded, counts: ["rows": measured], at: platform.now())
+                    try await queue.stepStarted(run, .score, at: platform.now())
                     scoring.mark()
                     if pause == .score { try await Task.sleep(for: .seconds(3600)) }
                 }
@@ -155,12 +155,12 @@ struct RunPipeline: Sendable {
             try await queue.stepFinished(
                 run, .aggregate, state: .succeeded,
                 counts: ["enriched_customers": summary.enrichedCustomers, "emails": summary.emailsProcessed, "meetings": summary.meetingsProcessed],
-                at: Date())
+                at: platform.now())
             return (.succeeded, ["enriched_customers": summary.enrichedCustomers, "score_version": summary.scoreVersion])
 
         case .publish:
             try await platform.scope(for: environment).aggregator.publish(
-                runID: run.id, at: Date())
+                runID: run.id, at: platform.now())
             // Segments are re-evaluated on the new result; their sizes are kept per run.
             let segments = try platform.scope(for: environment).segments
             let skipped = try await segments.evaluateAll(at: run.asOf)
@@ -189,7 +189,7 @@ struct RunPipeline: Sendable {
             .filter { $0.role == .owner || ($0.role == .admin && $0.environmentID == run.environmentID) }
             .map { RoleGrant(role: $0.role, environmentID: $0.environmentID) }
         let caller = Caller(identity: .principal(tenantID: run.tenantID, principalID: UUID()), keyID: Caller.systemKeyID, roles: grants)
-        return try await platform.prerequisites.check(tenant: run.tenantID, environment: run.environmentID, caller: caller, at: Date())
+        return try await platform.prerequisites.check(tenant: run.tenantID, environment: run.environmentID, caller: caller, at: platform.now())
             .filter { $0.status == .failed }.map(\.id)
     }
 }

@@ -63,7 +63,7 @@ struct ParseBenchCommand: ParsableCommand {
             let window = TimeWindow(from: Date(timeIntervalSince1970: TimeInterval(f)), to: Date(timeIntervalSince1970: TimeInterval(t)))
             return ICalendarParser.meetings(bytes, window: window).count
         case .ndjson:
-            let reader = ActivityFileReader(window: .yearBefore())
+            let reader = ActivityFileReader(window: .yearBefore(Date()))
             var n = 0
             var bad = 0
             do throws(IngestError) {

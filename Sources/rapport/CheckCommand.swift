@@ -31,8 +31,9 @@ struct CheckCommand: AsyncParsableCommand {
                     .map { RoleGrant(role: $0.role, environmentID: $0.environmentID) }
                 caller = Caller(identity: .principal(tenantID: tenant.id, principalID: UUID()), keyID: Caller.systemKeyID, roles: grants)
             }
-            let results = try await context.runtime.services.platform.prerequisites.check(
-                tenant: tenant.id, environment: environment.id, caller: caller, at: Date())
+            let platform = context.runtime.services.platform
+            let results = try await platform.prerequisites.check(
+                tenant: tenant.id, environment: environment.id, caller: caller, at: platform.now())
             failed = results.contains { $0.status == .failed }
             if json {
                 let encoder = JSONEncoder()

@@ -101,17 +101,8 @@ public struct GraphRegistrationStore: Sendable {
     }
 
     static func registration(_ connection: PostgresConnection, tenant: UUID) async throws -> GraphRegistration? {
-        let rows = try await connection.query(
-            """
-            SELECT entra_tenant_id, client_id, cloud, secret_updated_at, consented_at, created_at, updated_at
-            FROM graph_registration WHERE tenant_id = \(tenant)
-            """)
-        guard let row = rows.first else { return nil }
-        let (entra, client, cloud, secretUpdated, consented, created, updated) = try row.decode(
-            (String, String, String, Date, Date?, Date, Date).self)
-        return GraphRegistration(
-            tenantID: tenant, entraTenantID: entra, clientID: client, cloud: GraphCloud(rawValue: cloud) ?? .global, hasSecret: true,
-            secretUpdatedAt: secretUpdated, consentedAt: consented, createdAt: created, updatedAt: updated)
+        let rows = try await connection.query("SELECT \(GraphRegistration.columns) FROM graph_registration WHERE tenant_id = \(tenant)")
+        return try rows.first.map(GraphRegistration.init(row:))
     }
 
     /// An Entra tenant: a GUID (lowercased) or a verified domain; `common`, `organizations` and `consumers` are refused.

@@ -41,13 +41,7 @@ public struct GraphRunMailboxStore: Sendable {
 
     public func entries(tenant: UUID, run: UUID) async throws -> [Entry] {
         try await pool.query(
-            """
-            SELECT kind, address, directory_id, state, detail, updated_at FROM graph_run_mailbox
-            WHERE tenant_id = \(tenant) AND run_id = \(run) ORDER BY kind, address
-            """
-        ).map { row in
-            let (kind, address, directoryID, state, detail, updated) = try row.decode((String, String, String?, String, String?, Date).self)
-            return Entry(kind: kind, address: address, directoryID: directoryID, state: State(rawValue: state) ?? .notFound, detail: detail, updatedAt: updated)
-        }
+            "SELECT \(Entry.columns) FROM graph_run_mailbox WHERE tenant_id = \(tenant) AND run_id = \(run) ORDER BY kind, address"
+        ).map(Entry.init(row:))
     }
 }

@@ -32,13 +32,8 @@ public struct ConsentStore: Sendable {
     }
 
     public func state(tenant: UUID) async throws -> ConsentState {
-        let rows = try await pool.query(
-            "SELECT status, decided_at, decided_by, reason, updated_at FROM consent WHERE tenant_id = \(tenant)")
-        guard let row = rows.first else { return ConsentState(status: .none) }
-        let (status, decidedAt, decidedBy, reason, updated) = try row.decode((String, Date?, String?, String?, Date).self)
-        return ConsentState(
-            status: ConsentState.Status(rawValue: status) ?? .none, decidedAt: decidedAt, decidedBy: decidedBy, reason: reason,
-            updatedAt: updated)
+        let rows = try await pool.query("SELECT \(ConsentState.columns) FROM consent WHERE tenant_id = \(tenant)")
+        return try rows.first.map(ConsentState.init(row:)) ?? ConsentState(status: .none)
     }
 
     /// Asks for consent unless it is granted: a request, its token, and the email in the outbox.

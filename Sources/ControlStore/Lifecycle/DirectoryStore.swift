@@ -59,11 +59,8 @@ public struct DirectoryStore: Sendable {
 
     public func load(tenant: UUID) async throws -> Directory {
         let users = try await pool.query(
-            "SELECT user_id, mail, user_principal_name, display_name FROM directory_user WHERE tenant_id = \(tenant) ORDER BY user_id"
-        ).map { row in
-            let (id, mail, upn, name) = try row.decode((String, String?, String?, String?).self)
-            return Directory.User(id: id, mail: mail, userPrincipalName: upn, displayName: name)
-        }
+            "SELECT \(Directory.User.columns) FROM directory_user WHERE tenant_id = \(tenant) ORDER BY user_id"
+        ).map(Directory.User.init(row:))
         var members: [String: [String]] = [:]
         for row in try await pool.query(
             "SELECT group_id, member_id FROM directory_membership WHERE tenant_id = \(tenant) ORDER BY group_id, member_id")
@@ -72,11 +69,8 @@ public struct DirectoryStore: Sendable {
             members[group, default: []].append(member)
         }
         let groups = try await pool.query(
-            "SELECT group_id, display_name, mail FROM directory_group WHERE tenant_id = \(tenant) ORDER BY group_id"
-        ).map { row in
-            let (id, name, mail) = try row.decode((String, String?, String?).self)
-            return Directory.Group(id: id, displayName: name, mail: mail, members: members[id] ?? [])
-        }
+            "SELECT \(Directory.Group.columns) FROM directory_group WHERE tenant_id = \(tenant) ORDER BY group_id"
+        ).map { try Directory.Group(row: $0, members: members) }
         return Directory(users: users, groups: groups)
     }
 }

@@ -100,33 +100,15 @@ public struct EnrichmentStore: Sendable {
     /// The stored configuration, or nil before the first save.
     public func configuration(tenant: UUID, environment: UUID) async throws -> StoredEnrichment? {
         let rows = try await pool.query(
-            """
-            SELECT name, agreed, dataset, email_field, schedule, weights, rules, requested_addresses, requested_groups,
-                   next_run_at, updated_at,
-                   (SELECT count(*) FROM enrichment_mailbox m WHERE m.tenant_id = e.tenant_id AND m.environment_id = e.environment_id)
-            FROM enrichment e WHERE tenant_id = \(tenant) AND environment_id = \(environment)
-            """)
-        guard let row = rows.first else { return nil }
-        let configuration = EnrichmentConfiguration(
-            name: try row.decode(String.self, at: 0), addresses: try row.decode([String].self, at: 7),
-            groups: try row.decode([String].self, at: 8), agreed: try row.decode(Bool.self, at: 1),
-            dataset: try row.decode(String.self, at: 2), emailField: try row.decode(String.self, at: 3),
-            schedule: EnrichmentConfiguration.Schedule(rawValue: try row.decode(String.self, at: 4)) ?? .weekly,
-            weights: try row.decode(PostgresJSON<ScoreWeights>.self, at: 5).value,
-            rules: try row.decode(PostgresJSON<NoiseRules>.self, at: 6).value)
-        return StoredEnrichment(
-            configuration: configuration, mailboxCount: try row.decode(Int.self, at: 11),
-            nextRunAt: try row.decode(Date?.self, at: 9), updatedAt: try row.decode(Date.self, at: 10))
+            "SELECT \(StoredEnrichment.columns) FROM enrichment e WHERE tenant_id = \(tenant) AND environment_id = \(environment)")
+        return try rows.first.map(StoredEnrichment.init(row:))
     }
 
     /// The resolved mailboxes with their directory ids.
     public func mailboxes(tenant: UUID, environment: UUID) async throws -> [SelectedMailbox] {
         try await pool.query(
-            "SELECT address, directory_id FROM enrichment_mailbox WHERE tenant_id = \(tenant) AND environment_id = \(environment) ORDER BY address"
-        ).map { row in
-            let (address, id) = try row.decode((String, String?).self)
-            return SelectedMailbox(address: address, directoryID: id)
-        }
+            "SELECT \(SelectedMailbox.columns) FROM enrichment_mailbox WHERE tenant_id = \(tenant) AND environment_id = \(environment) ORDER BY address"
+        ).map(SelectedMailbox.init(row:))
     }
 }
 

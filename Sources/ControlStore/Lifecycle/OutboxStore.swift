@@ -42,10 +42,10 @@ public struct OutboxStore: Sendable {
         try await pool.withTransaction { connection in
             let entries = try await connection.query(
                 """
-                SELECT \(Self.columns) FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(moment)
+                SELECT \(Entry.columns) FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(moment)
                 ORDER BY message_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """
-            ).map(Self.entry)
+            ).map(Entry.init(row:))
             return try await body(entries, connection)
         }
     }
@@ -69,20 +69,9 @@ public struct OutboxStore: Sendable {
     public func list(limit: Int = 100, pendingOnly: Bool = false) async throws -> [Entry] {
         try await pool.query(
             """
-            SELECT \(Self.columns) FROM outbox \(pendingOnly ? "WHERE sent_at IS NULL" : "" as PostgresQuery)
+            SELECT \(Entry.columns) FROM outbox \(pendingOnly ? "WHERE sent_at IS NULL" : "" as PostgresQuery)
             ORDER BY message_id DESC LIMIT \(limit)
             """
-        ).map(Self.entry)
-    }
-
-    static let columns: PostgresQuery =
-        "message_id, tenant_id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error"
-
-    static func entry(_ row: PostgresRow) throws -> Entry {
-        let (id, tenant, recipient, subject, body, created, attempts, next, sent, error) = try row.decode(
-            (Int, UUID?, String, String, String, Date, Int, Date, Date?, String?).self)
-        return Entry(
-            id: id, tenantID: tenant, recipient: recipient, subject: subject, body: body, createdAt: created, attempts: attempts,
-            nextAttemptAt: next, sentAt: sent, lastError: error)
+        ).map(Entry.init(row:))
     }
 }

@@ -166,30 +166,14 @@ public struct RunQueue: Sendable {
 
     private func runs(tenant: UUID, filter: PostgresQuery, limit: Int) async throws -> [RunRecord] {
         let rows = try await pool.query(
-            """
-            SELECT run_id, environment_id, region, status, trigger, scheduled_for, as_of, attempts, lease_owner, lease_expires_at,
-                   created_at, started_at, finished_at, error
-            FROM run WHERE tenant_id = \(tenant) AND \(filter) ORDER BY created_at DESC LIMIT \(limit)
-            """)
+            "SELECT \(RunRecord.columns) FROM run WHERE tenant_id = \(tenant) AND \(filter) ORDER BY created_at DESC LIMIT \(limit)")
         var runs: [RunRecord] = []
         for row in rows {
-            let (id, environment, region, status, trigger, scheduled, asOf, attempts, owner, lease, created, started, finished, error) =
-                try row.decode((UUID, UUID, String, String, String, Date, Date, Int, String?, Date?, Date, Date?, Date?, String?).self)
+            let id: UUID = try row.decode(column: "run_id")
             let steps = try await pool.query(
-                "SELECT step, state, counts, started_at, finished_at, error FROM run_step WHERE tenant_id = \(tenant) AND run_id = \(id) ORDER BY position"
-            ).map { row in
-                let (step, state, counts, started, finished, error) = try row.decode(
-                    (String, String, PostgresJSON<[String: Int]>, Date?, Date?, String?).self)
-                return RunRecord.Step(
-                    step: RunStep(rawValue: step) ?? .match, state: RunRecord.Step.State(rawValue: state) ?? .pending,
-                    counts: counts.value, startedAt: started, finishedAt: finished, error: error)
-            }
-            runs.append(
-                RunRecord(
-                    id: id, tenantID: tenant, environmentID: environment, region: Region(rawValue: region) ?? .eu,
-                    status: RunRecord.Status(rawValue: status) ?? .failed, trigger: RunRecord.Trigger(rawValue: trigger) ?? .manual,
-                    scheduledFor: scheduled, asOf: asOf, attempts: attempts, leaseOwner: owner, leaseExpiresAt: lease, createdAt: created,
-                    startedAt: started, finishedAt: finished, error: error, steps: steps))
+                "SELECT \(RunRecord.Step.columns) FROM run_step WHERE tenant_id = \(tenant) AND run_id = \(id) ORDER BY position"
+            ).map(RunRecord.Step.init(row:))
+            runs.append(try RunRecord(row: row, steps: steps))
         }
         return runs
     }

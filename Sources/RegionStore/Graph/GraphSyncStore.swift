@@ -80,13 +80,12 @@ public struct GraphSyncStore: Sendable {
             var points: [String: [GraphFolder: ResumePoint]] = [:]
             for row in try await connection.query(
                 """
-                SELECT mailbox_id, folder, link, complete, run_id, range_start, range_end FROM graph_sync_state
+                SELECT mailbox_id, folder, \(ResumePoint.columns) FROM graph_sync_state
                 WHERE environment_id = \(environment)
                 """)
             {
-                let (mailbox, folder, link, complete, run, start, end) = try row.decode((String, String, String, Bool, UUID, Date, Date?).self)
-                guard let folder = GraphFolder(rawValue: folder) else { continue }
-                points[mailbox, default: [:]][folder] = ResumePoint(link: link, complete: complete, runID: run, rangeStart: start, rangeEnd: end)
+                guard let folder = GraphFolder(rawValue: try row.decode(column: "folder")) else { continue }
+                points[try row.decode(column: "mailbox_id"), default: [:]][folder] = try ResumePoint(row: row)
             }
             return points
         }

@@ -42,12 +42,10 @@ enum SegmentCompiler {
         }
     }
 
-    /// The stored column of an enriched column, by the results' own mapping (nil for the account fields).
+    /// The stored column of an enriched column (nil for the account fields).
     static func storedColumn(_ column: SegmentColumn) -> PostgresQuery? {
-        switch column {
-        case .name, .domain, .accountID: nil
-        default: EnrichedRow.CodingKeys(rawValue: column.rawValue).map { PostgresQuery(unsafeSQL: $0.sqlColumn) }
-        }
+        guard case .enriched(let enriched) = column else { return nil }
+        return PostgresQuery(unsafeSQL: enriched.sqlColumn)
     }
 
     /// The SQL of a column in `segment_base`: an account without a Year row counts 0 of each count.
@@ -56,9 +54,9 @@ enum SegmentCompiler {
         case .name: return "b.name"
         case .domain: return "array_to_string(b.web_domains, ' ')"
         case .accountID: return "b.account_id"
-        case .engagementStartDate, .daysSinceLastEmail, .daysSinceLastMeeting, .averageDurationOfMeetings, .averageDurationOfAccountEmailReplies:
+        case .enriched(let enriched) where enriched.isOptional:
             return "e.\(storedColumn(column)!)"
-        default:
+        case .enriched:
             return "coalesce(e.\(storedColumn(column)!), 0)"
         }
     }

@@ -83,16 +83,8 @@ public struct SegmentStore: Sendable {
     public func segments() async throws -> [Segment] {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
-                """
-                SELECT s.segment_id, s.name, s.expression, s.ready_made, s.created_at,
-                       (SELECT size FROM segment_evaluation v WHERE v.segment_id = s.segment_id AND v.environment_id = s.environment_id
-                        ORDER BY evaluated_at DESC LIMIT 1)
-                FROM segment s WHERE s.environment_id = \(environment) ORDER BY s.ready_made DESC, s.name
-                """
-            ).map { row in
-                let (id, name, expression, ready, created, size) = try row.decode((UUID, String, String, Bool, Date, Int?).self)
-                return Segment(id: id, name: name, expression: expression, readyMade: ready, createdAt: created, size: size)
-            }
+                "SELECT \(Segment.columns) FROM segment s WHERE s.environment_id = \(environment) ORDER BY s.ready_made DESC, s.name"
+            ).map(Segment.init(row:))
         }
     }
 
@@ -100,13 +92,10 @@ public struct SegmentStore: Sendable {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
                 """
-                SELECT run_id, size, evaluated_at FROM segment_evaluation
+                SELECT \(SegmentEvaluation.columns) FROM segment_evaluation
                 WHERE environment_id = \(environment) AND segment_id = \(segment) ORDER BY evaluated_at
                 """
-            ).map { row in
-                let (run, size, at) = try row.decode((UUID, Int, Date).self)
-                return SegmentEvaluation(runID: run, size: size, evaluatedAt: at)
-            }
+            ).map(SegmentEvaluation.init(row:))
         }
     }
 
@@ -172,14 +161,11 @@ public struct SegmentStore: Sendable {
             let total = try await connection.query("SELECT count(*) \(base) AND \(condition)")[0].decode(Int.self, at: 0)
             let members = try await connection.query(
                 """
-                SELECT b.account_id, b.name, coalesce(e.engagement_score, 0), e.days_since_last_email, e.days_since_last_meeting
+                SELECT \(SegmentMember.columns)
                 \(base) AND \(condition)
                 ORDER BY coalesce(e.engagement_score, 0) DESC, b.account_id LIMIT \(limit) OFFSET \(offset)
                 """
-            ).map { row in
-                let (id, name, score, email, meeting) = try row.decode((String, String, Int, Int?, Int?).self)
-                return SegmentMember(accountID: id, name: name, engagementScore: score, daysSinceLastEmail: email, daysSinceLastMeeting: meeting)
-            }
+            ).map(SegmentMember.init(row:))
             return (total, members)
         }
     }
@@ -214,11 +200,8 @@ public struct SegmentStore: Sendable {
     public func measures() async throws -> [Measure] {
         try await database.withTenant(tenant, snapshot: true) { connection in
             try await connection.query(
-                "SELECT measure_id, name, function, column_name, segment_id, created_at FROM measure WHERE environment_id = \(environment) ORDER BY name"
-            ).map { row in
-                let (id, name, function, column, segment, created) = try row.decode((UUID, String, String, String, UUID?, Date).self)
-                return Measure(id: id, name: name, function: Measure.Function(rawValue: function) ?? .count, column: column, segmentID: segment, createdAt: created)
-            }
+                "SELECT \(Measure.columns) FROM measure WHERE environment_id = \(environment) ORDER BY name"
+            ).map(Measure.init(row:))
         }
     }
 
@@ -246,16 +229,13 @@ public struct SegmentStore: Sendable {
                 let monthValue: PostgresQuery = measure.function == .count ? "count(*)" : "\(function)(\(monthColumn))"
                 months = try await connection.query(
                     """
-                    SELECT to_char(m.period_start, 'YYYY-MM-DD'), (\(monthValue))::float8
+                    SELECT to_char(m.period_start, 'YYYY-MM-DD') AS month, (\(monthValue))::float8 AS value
                     FROM account_engagement m
                     WHERE m.environment_id = \(environment) AND m.run_id = \(run) AND m.level = 'Month'
                       AND m.account_id IN (SELECT b.account_id \(base) AND \(condition))
                     GROUP BY m.period_start ORDER BY m.period_start
                     """
-                ).map { row in
-                    let (month, value) = try row.decode((String, Double?).self)
-                    return MeasureValue.MonthPoint(month: month, value: value)
-                }
+                ).map(MeasureValue.MonthPoint.init(row:))
             }
             return MeasureValue(measure: measure, year: year, months: months)
         }
