@@ -52,7 +52,7 @@ public enum AdminApplication {
         EnvironmentRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes).register(tenant: tenant, environment: environment)
         LifecycleRoutes(services: services).register(tenant: tenant, environment: environment)
         DataRoutes(services: services).register(on: environment)
-        ResultsRoutes().register(on: environment)
+        ResultsRoutes(platform: platform).register(on: environment)
         SegmentRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes).register(on: environment)
         GraphRoutes(platform: platform, maximumBodyBytes: services.maximumBodyBytes)
             .register(pages: consentPages, tenant: tenant, environment: environment)

@@ -83,7 +83,7 @@ public struct GraphCollector: Sendable {
         scope.windowEnd = rangeEnd
         let sync = try platform.scope(for: environment).graphSync
         let points = try await sync.resumePoints()
-        let committer = PageCommitter(importer: importer, scope: scope, sync: sync, now: platform.now)
+        let committer = PageCommitter(importer: importer, scope: scope, sync: sync, statistics: statistics, now: platform.now)
         let folderSync = GraphFolderSync(
             requester: requester, apiBase: apiBase, settings: settings, committer: committer, sync: sync, runID: run.id, statistics: statistics)
         let tracker = GraphProgress(total: mailboxes.count, statistics: statistics, publish: progress)

@@ -15,8 +15,10 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let forbidden = Code(rawValue: "forbidden")
         /// 404: no such user, group or mailbox.
         public static let notFound = Code(rawValue: "not_found")
-        /// 410: the delta state expired; the folder must be synced again from scratch.
+        /// 410, or a 40x whose code says so (`syncStateNotFound`…): the delta state expired; the folder must be synced again from scratch.
         public static let syncStateGone = Code(rawValue: "sync_state_gone")
+        /// 403 `ErrorQuotaExceeded` on a folder's delta: the mailbox is full.
+        public static let quotaExceeded = Code(rawValue: "quota_exceeded")
         /// 429, 503 or 504 until the retry budget ran out.
         public static let throttled = Code(rawValue: "throttled")
         /// Other server or network faults until the retry budget ran out.

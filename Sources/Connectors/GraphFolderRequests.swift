@@ -24,14 +24,18 @@ struct GraphFolderRequests: Sendable {
         ["odata.maxpagesize=\(settings.pageSize)", "IdType=\"ImmutableId\"", "outlook.timezone=\"UTC\""]
     }
 
-    /// The first request of a full sync: mail received since `rangeStart`, or the calendar over the range.
+    /// The first request of a full sync: every message of the folder, or the calendar over the range.
+    ///
+    /// Mail is asked for without `$filter`: "applying `$filter` in a delta query returns only up
+    /// to 5,000 messages" (learn.microsoft.com/graph/delta-query-messages), and a busy mailbox
+    /// receives more than that in a year. Messages before the window are dropped on import.
+    /// `calendarView/delta` takes no `$select` or `$filter` at all.
     func initial(mailbox id: String, folder: GraphFolder, rangeStart: Date, rangeEnd: Date) -> Start {
         let user = "\(apiBase)/users/\(GraphURL.encode(id))"
         switch folder {
         case .inbox, .sentItems:
-            let filter = "receivedDateTime ge \(Self.timestamp(rangeStart))"
             return Start(
-                url: "\(user)/mailFolders/\(folder.rawValue)/messages/delta?$select=\(Self.messageFields.joined(separator: ","))&$filter=\(GraphURL.encode(filter))",
+                url: "\(user)/mailFolders/\(folder.rawValue)/messages/delta?$select=\(Self.messageFields.joined(separator: ","))",
                 rangeStart: rangeStart, rangeEnd: nil)
         case .calendar:
             return Start(

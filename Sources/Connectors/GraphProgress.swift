@@ -14,7 +14,9 @@ final class GraphProgress: Sendable {
     private let statistics: GraphStatistics
 
     init(total: Int, statistics: GraphStatistics, publish: @escaping @Sendable ([String: Int]) async -> Void) {
-        state = Mutex(State(counts: ["mailboxes_total": total, "mailboxes_done": 0, "mailboxes_forbidden": 0, "mailboxes_not_found": 0]))
+        state = Mutex(State(counts: [
+            "mailboxes_total": total, "mailboxes_done": 0, "mailboxes_forbidden": 0, "mailboxes_not_found": 0, "mailboxes_quota_exceeded": 0,
+        ]))
         self.statistics = statistics
         self.publish = publish
     }
@@ -25,10 +27,12 @@ final class GraphProgress: Sendable {
             case .done: state.counts["mailboxes_done", default: 0] += 1
             case .forbidden: state.counts["mailboxes_forbidden", default: 0] += 1
             case .notFound: state.counts["mailboxes_not_found", default: 0] += 1
+            case .quotaExceeded: state.counts["mailboxes_quota_exceeded", default: 0] += 1
             }
             let now = ContinuousClock.now
             let counts = state.counts
             let finished = counts["mailboxes_done", default: 0] + counts["mailboxes_forbidden", default: 0] + counts["mailboxes_not_found", default: 0]
+                + counts["mailboxes_quota_exceeded", default: 0]
             let due = now - state.lastPublished >= .seconds(1) || finished == counts["mailboxes_total"]
             if due { state.lastPublished = now }
             return (counts, due)
@@ -46,6 +50,8 @@ final class GraphProgress: Sendable {
         all["throttled"] = stats.throttled
         all["retries"] = stats.transientRetries
         all["restarts"] = stats.restarts
+        for (reason, count) in stats.restartReasons { all["restarts_\(reason)"] = count }
+        if stats.copiesLeftToOrganizer > 0 { all["meeting_copies_left_to_organizer"] = stats.copiesLeftToOrganizer }
         all["removed"] = stats.removed
         all["token_requests"] = stats.tokenRequests
         all["token_refreshes"] = stats.tokenRefreshes

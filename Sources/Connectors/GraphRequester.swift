@@ -34,6 +34,11 @@ public struct GraphRequester: Sendable {
         self.logger = logger
     }
 
+    /// The same requester, counting into `statistics` (a folder's, whose parent is the collection's).
+    func counting(into statistics: GraphStatistics) -> GraphRequester {
+        GraphRequester(http: http, tokens: tokens, settings: settings, global: global, statistics: statistics, logger: logger)
+    }
+
     /// GETs `url` and returns the body of its 200 answer.
     public func get(_ url: String, mailbox: AsyncSemaphore? = nil, prefer: [String] = []) async throws -> [UInt8] {
         let backoff = Backoff(base: settings.backoffBase, cap: settings.backoffCap)
@@ -51,7 +56,7 @@ public struct GraphRequester: Sendable {
             switch outcome {
             case .body(let body):
                 return body
-            case .failed(let status, let body, let retryAfter):
+            case .failed(let status, let body, let retryAfter, let requestIDs):
                 if status == 401 && !refreshed {
                     refreshed = true
                     statistics.add { $0.tokenRefreshes += 1 }
@@ -61,7 +66,7 @@ public struct GraphRequester: Sendable {
                 let throttled = status == 429 || status == 503 || status == 504
                 let transient = throttled || status == 500 || status == 502 || status == 408
                 guard transient, attempt < settings.maximumRetries else {
-                    throw Self.error(status: status, body: body, url: url, attempts: attempt + 1)
+                    throw Self.error(status: status, body: body, url: url, attempts: attempt + 1, requestIDs: requestIDs)
                 }
                 let wait = throttled ? (backoff.retryAfter(retryAfter) ?? backoff.delay(attempt: attempt)) : backoff.delay(attempt: attempt)
                 statistics.add { throttled ? ($0.throttled += 1) : ($0.transientRetries += 1) }
@@ -81,13 +86,17 @@ public struct GraphRequester: Sendable {
 
     enum Outcome: Sendable {
         case body([UInt8])
-        case failed(status: Int, body: [UInt8], retryAfter: String?)
+        case failed(status: Int, body: [UInt8], retryAfter: String?, requestIDs: String)
         case unreachable(String)
     }
 
     private func send(_ url: String, token: String, prefer: [String]) async throws -> Outcome {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
+        // A new GUID per request, as Microsoft asks: support finds a failed request by it (and by Graph's request-id).
+        let clientRequestID = UUID().uuidString.lowercased()
+        request.headers.add(name: "client-request-id", value: clientRequestID)
+        request.headers.add(name: "return-client-request-id", value: "true")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/json")
         for value in prefer { request.headers.add(name: "Prefer", value: value) }
@@ -97,7 +106,8 @@ public struct GraphRequester: Sendable {
             let body = Array(try await response.body.collect(upTo: 256 << 20).readableBytesView)
             let status = Int(response.status.code)
             if status == 200 { return .body(body) }
-            return .failed(status: status, body: body, retryAfter: response.headers.first(name: "Retry-After"))
+            let ids = "client-request-id \(clientRequestID)" + (response.headers.first(name: "request-id").map { ", request-id \($0)" } ?? "")
+            return .failed(status: status, body: body, retryAfter: response.headers.first(name: "Retry-After"), requestIDs: ids)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -106,12 +116,25 @@ public struct GraphRequester: Sendable {
         }
     }
 
-    /// Graph's error, with its code and message (`{"error": {"code", "message"}}`).
-    static func error(status: Int, body: [UInt8], url: String, attempts: Int) -> GraphError {
+    /// The error codes that mean "this delta state is gone; sync the folder from scratch", compared without case.
+    ///
+    /// Microsoft documents "a 40X-series error … such as `syncStateNotFound`" and 410 Gone for Outlook
+    /// delta (learn.microsoft.com/graph/delta-query-messages); `resyncRequired` for other resources;
+    /// `SyncStateInvalid` is seen on the wire.
+    static let resyncCodes: Set<String> = ["syncstatenotfound", "syncstateinvalid", "resyncrequired"]
+
+    /// Graph's error, with its code and message (`{"error": {"code", "message"}}`) and the ids support asks for.
+    static func error(status: Int, body: [UInt8], url: String, attempts: Int, requestIDs: String = "") -> GraphError {
         let error = (try? JSONParser.parse(body))?.objectValue?["error"]?.objectValue
         let code = error?["code"]?.stringValue
         let message = error?["message"]?.stringValue.map { String($0.prefix(500)) } ?? "HTTP \(status)"
-        let resource = GraphURL.path(of: url)
+        let resource = GraphURL.path(of: url) + (requestIDs.isEmpty ? "" : " [\(requestIDs)]")
+        if (400..<500).contains(status), let code, resyncCodes.contains(code.lowercased()) {
+            return GraphError(.syncStateGone, "the delta state of \(resource) expired (\(code), HTTP \(status))", status: status, graphCode: code)
+        }
+        if status == 403, code?.lowercased() == "errorquotaexceeded" {
+            return GraphError(.quotaExceeded, "the mailbox is full (ErrorQuotaExceeded) on \(resource): \(message)", status: status, graphCode: code)
+        }
         switch status {
         case 401:
             return GraphError(.tokenRejected, "Microsoft Graph refused a freshly issued token for \(resource): \(message)", status: status, graphCode: code)

@@ -1,7 +1,7 @@
 import Foundation
 import Platform
 
-/// Collects one mailbox's folders for a run and records how it went.
+/// Collects one mailbox's folders for a run and records how it went: the mailbox's outcome and each folder's coverage.
 struct MailboxJob: Sendable {
     let kind: GraphCollectionKind
     let run: RunRecord
@@ -11,45 +11,70 @@ struct MailboxJob: Sendable {
     let windowStart: Date
     let rangeEnd: Date
     let now: Date
-    /// The platform's clock, for what is recorded as the job goes.
+    /// The clock outcomes are stamped with.
     let clock: @Sendable () -> Date
     /// The calendar range's length ahead; a calendar round restarts when less than half of it is left.
     let horizon: TimeInterval
 
     func collect(_ mailbox: SelectedMailbox, recorder: GraphRunMailboxStore) async throws -> GraphRunMailboxStore.State {
-        let (state, detail) = try await sync(mailbox)
+        let (state, detail, coverages) = try await sync(mailbox)
+        for coverage in coverages {
+            try await recorder.recordFolder(
+                tenant: tenant, run: run.id,
+                GraphRunMailboxStore.FolderEntry(
+                    address: mailbox.address, folder: coverage.folder.rawValue, complete: coverage.complete, fullSync: coverage.fullSync,
+                    items: coverage.items, pages: coverage.pages, resyncs: coverage.resyncs, resyncReason: coverage.resyncReason,
+                    throttled: coverage.throttled, oldestItem: coverage.oldest, newestItem: coverage.newest, updatedAt: clock()))
+        }
         try await recorder.record(
             tenant: tenant, run: run.id, kind: kind.rawValue, address: mailbox.address, directoryID: mailbox.directoryID, state: state,
             detail: detail, at: clock())
         return state
     }
 
-    private func sync(_ mailbox: SelectedMailbox) async throws -> (GraphRunMailboxStore.State, String?) {
+    /// Syncs every folder; a refused, missing or full mailbox ends with its outcome (the other folders' coverage is kept).
+    private func sync(_ mailbox: SelectedMailbox) async throws -> (GraphRunMailboxStore.State, String?, [GraphFolderSync.Coverage]) {
         guard let id = mailbox.directoryID else {
-            return (.notFound, "the address did not resolve to a user in the directory")
+            return (.notFound, "the address did not resolve to a user in the directory", [])
         }
         let limiter = AsyncSemaphore(permits: max(1, folderSync.settings.mailboxConcurrency))
         let stored = points[id] ?? [:]
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for folder in kind.folders {
-                    let point = stored[folder]
-                    // Completed earlier in this very run (it was interrupted): nothing to fetch.
-                    if let point, point.complete, point.runID == run.id { continue }
-                    let fresh = folderSync.requests.initial(mailbox: id, folder: folder, rangeStart: windowStart, rangeEnd: rangeEnd)
-                    let start = resume(point, folder: folder) ?? fresh
-                    group.addTask {
-                        try await folderSync.run(mailbox: mailbox, id: id, folder: folder, from: start, fresh: fresh, limiter: limiter)
+        let outcomes = try await withThrowingTaskGroup(of: Result<GraphFolderSync.Coverage, GraphError>?.self) { group in
+            for folder in kind.folders {
+                let point = stored[folder]
+                // Completed earlier in this very run (it was interrupted): nothing to fetch.
+                if let point, point.complete, point.runID == run.id { continue }
+                let fresh = folderSync.requests.initial(mailbox: id, folder: folder, rangeStart: windowStart, rangeEnd: rangeEnd)
+                let start = resume(point, folder: folder) ?? fresh
+                group.addTask {
+                    do {
+                        return .success(
+                            try await folderSync.run(mailbox: mailbox, id: id, folder: folder, from: start, stored: point, fresh: fresh, limiter: limiter))
+                    } catch let error as GraphError where [.forbidden, .notFound, .quotaExceeded].contains(error.code) {
+                        return .failure(error)
                     }
                 }
-                try await group.waitForAll()
             }
-            return (.done, nil)
-        } catch let error as GraphError where error.code == .forbidden {
-            return (.forbidden, error.message)
-        } catch let error as GraphError where error.code == .notFound {
-            return (.notFound, error.message)
+            var outcomes: [Result<GraphFolderSync.Coverage, GraphError>] = []
+            for try await outcome in group { if let outcome { outcomes.append(outcome) } }
+            return outcomes
         }
+        let coverages = outcomes.compactMap { try? $0.get() }
+        let failures = outcomes.compactMap { outcome -> GraphError? in
+            if case .failure(let error) = outcome { return error }
+            return nil
+        }
+        if let failure = failures.first(where: { $0.code == .forbidden }) ?? failures.first(where: { $0.code == .quotaExceeded })
+            ?? failures.first
+        {
+            let state: GraphRunMailboxStore.State = switch failure.code {
+            case .forbidden: .forbidden
+            case .quotaExceeded: .quotaExceeded
+            default: .notFound
+            }
+            return (state, failure.message, coverages)
+        }
+        return (.done, nil, coverages)
     }
 
     /// Where a folder continues, or nil for a full sync (no state, or a calendar range running out).

@@ -34,16 +34,21 @@ final class PageCommitter: Sendable {
     private let importer: ActivityImporter
     private let scope: ActivityImporter.Scope
     private let sync: GraphSyncStore
+    private let statistics: GraphStatistics
     private let now: @Sendable () -> Date
     /// Totals of the imports, for the step's figures.
     var report: ImportReport { state.withLock { $0.report } }
     var meetingsDropped: Int { state.withLock { $0.meetingsDropped } }
     var groups: Int { state.withLock { $0.groups } }
 
-    init(importer: ActivityImporter, scope: ActivityImporter.Scope, sync: GraphSyncStore, now: @escaping @Sendable () -> Date) {
+    init(
+        importer: ActivityImporter, scope: ActivityImporter.Scope, sync: GraphSyncStore, statistics: GraphStatistics,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.importer = importer
         self.scope = scope
         self.sync = sync
+        self.statistics = statistics
         self.now = now
     }
 
@@ -125,7 +130,7 @@ final class PageCommitter: Sendable {
     }
 
     private func commit(_ pages: [Page]) async throws {
-        let records = pages.flatMap(\.records)
+        let records = try await organizerCopiesFirst(pages)
         if !records.isEmpty {
             let imported = try await importer.importRecords(scope) { consume in
                 for record in records { try await consume(record) }
@@ -137,6 +142,36 @@ final class PageCommitter: Sendable {
             state.meetingsDropped += dropped
             state.groups += 1
         }
+    }
+}
+
+extension PageCommitter {
+    /// The records to import, where a meeting's organizer's copy speaks for it.
+    ///
+    /// In Exchange an attendee's copy of a meeting knows only its owner's response (every other
+    /// attendee shows `none`); only the organizer's copy says who declined
+    /// (learn.microsoft.com/graph/api/resources/responsestatus). So an organizer's copy replaces the
+    /// signals earlier copies of the meeting left, and an attendee's copy of a meeting whose
+    /// organizer's copy is on record (or in this batch) is left out. A meeting no selected mailbox
+    /// organizes, or whose organizer's calendar cannot be read, is known from the attendees' copies.
+    func organizerCopiesFirst(_ pages: [Page]) async throws -> [ActivityRecord] {
+        let items = pages.flatMap(\.outcome.eventItems)
+        let organizerCopies = items.filter(\.organized).map(\.meeting)
+        let attendeeCopies = items.filter { !$0.organized }.map(\.meeting)
+        guard !organizerCopies.isEmpty || !attendeeCopies.isEmpty else { return pages.flatMap(\.records) }
+        let spoken = try await sync.occurrencesWithOrganizerCopy(attendeeCopies)
+            .union(organizerCopies.map(ActivityClassifier.occurrenceKey(of:)))
+        let organizerValues = Set(organizerCopies)
+        var left = 0
+        let records = pages.flatMap(\.records).filter { record in
+            guard case .meeting(let meeting) = record, !organizerValues.contains(meeting) else { return true }
+            guard spoken.contains(ActivityClassifier.occurrenceKey(of: meeting)) else { return true }
+            left += 1
+            return false
+        }
+        if left > 0 { statistics.add { $0.copiesLeftToOrganizer += left } }
+        try await sync.clearMeetingSignals(of: organizerCopies)
+        return records
     }
 }
 

@@ -46,7 +46,9 @@ struct FakeFolderLog: Sendable {
                 return item.createdSeq <= from ? (id, true) : nil
             }
             if Self.contains(item, rangeStart: rangeStart, rangeEnd: rangeEnd) { return (id, false) }
-            return item.createdSeq <= from ? (id, true) : nil
+            // calendarView delta names under @removed events outside the range "that have been added, deleted, or
+            // updated since the previous delta call" (learn.microsoft.com/graph/api/event-delta): new ones too.
+            return item.createdSeq <= from || rangeEnd != nil ? (id, true) : nil
         }
     }
 }

@@ -10,8 +10,17 @@ public struct FakeGraphFaults: Sendable {
     public var scripted: [Int] = []
     /// User ids whose mailbox requests get 403 `ErrorAccessDenied` (an application access policy).
     public var forbiddenUsers: Set<String> = []
-    /// `userID/folder` keys whose next tokened request gets 410 (`SyncStateNotFound`), once.
+    /// `userID/folder` keys whose next tokened request finds its sync state expired, once.
     public var goneFolders: Set<String> = []
+    /// How an expired sync state is answered: Microsoft documents "a 40X-series error … such as
+    /// `syncStateNotFound`" and 410 Gone; clients must go by the code, not the status alone.
+    public var goneStatus: Int = 410
+    public var goneCode: String = "SyncStateNotFound"
+    /// Applying `$filter` in a message delta query "returns only up to 5,000 messages"
+    /// (learn.microsoft.com/graph/delta-query-messages); nil lifts the cap.
+    public var filteredDeltaCap: Int? = 5000
+    /// User ids whose mailbox is full: folder delta answers 403 `ErrorQuotaExceeded` (reads of other kinds still work).
+    public var quotaExceededUsers: Set<String> = []
     /// Added before every Graph API answer.
     public var latency: Duration = .zero
     /// `expires_in` of issued tokens.
@@ -41,6 +50,10 @@ public struct FakeGraphCounters: Sendable, Equatable {
     public var withoutImmutableIDs = 0
     /// Mailbox requests without an `odata.maxpagesize` preference.
     public var withoutPageSize = 0
+    /// Graph API requests without a `client-request-id` GUID.
+    public var withoutClientRequestID = 0
+    /// Full syncs of a mail folder whose filtered round was cut at the cap.
+    public var cappedRounds = 0
     /// Items and removals served.
     public var itemsServed = 0
     /// Answers by status.

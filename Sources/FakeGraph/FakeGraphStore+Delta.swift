@@ -14,6 +14,9 @@ extension FakeGraphStore.State {
         guard user.hasMailbox else {
             return .error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
         }
+        if folder != "calendar", faults.quotaExceededUsers.contains(id) {
+            return .error(403, "ErrorQuotaExceeded", "The process failed to get the correct properties.")
+        }
         let key = "\(id)/\(folder)"
         counters.requestsByFolder[key, default: 0] += 1
         guard let log = folders[key] else { return .error(404, "ErrorInvalidIdMalformed", "The folder '\(folder)' does not exist.") }
@@ -28,7 +31,7 @@ extension FakeGraphStore.State {
         if let text = parameters["$deltatoken"] ?? parameters["$skiptoken"] {
             if parameters["$deltatoken"] != nil { counters.deltaRequests += 1 } else { counters.skipRequests += 1 }
             if faults.goneFolders.remove(key) != nil {
-                return .error(410, "SyncStateNotFound", "The sync state generation is not found. Resync is required.")
+                return .error(faults.goneStatus, faults.goneCode, "The sync state generation is not found. Resync is required.")
             }
             guard let decoded = FakeSyncToken(text) else { return .error(400, "BadRequest", "The delta or skip token is not valid.") }
             token = decoded
@@ -40,6 +43,10 @@ extension FakeGraphStore.State {
             counters.fullSyncs += 1
             let select = parameters["$select"]
             if folder == "calendar" {
+                // calendarView/delta "doesn't support" $select, $filter, $expand, $orderby or $search (learn.microsoft.com/graph/api/event-delta).
+                if let unsupported = ["$select", "$filter", "$expand", "$orderby", "$search"].first(where: { parameters[$0] != nil }) {
+                    return .error(400, "ErrorInvalidParameter", "The following parameters are not supported with change tracking over the 'CalendarView' resource: '\(unsupported)'.")
+                }
                 guard let start = parameters["startDateTime"].flatMap(JSONText.date), let end = parameters["endDateTime"].flatMap(JSONText.date) else {
                     return .error(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
                 }
@@ -52,7 +59,9 @@ extension FakeGraphStore.State {
                 if let filter = parameters["$filter"], let range = filter.range(of: "receivedDateTime ge ") {
                     since = JSONText.date(String(filter[range.upperBound...]).trimmingCharacters(in: .whitespaces)).map { Int($0.timeIntervalSince1970) } ?? Int.min
                 }
-                token = FakeSyncToken(mode: .full, from: sequence, rangeStart: since, rangeEnd: nil, select: select)
+                token = FakeSyncToken(
+                    mode: .full, from: sequence, rangeStart: since, rangeEnd: nil, select: select,
+                    cap: parameters["$filter"] == nil ? nil : faults.filteredDeltaCap)
             }
         }
         let select = token.select.map { Set($0.split(separator: ",").map(String.init)) }
@@ -60,7 +69,12 @@ extension FakeGraphStore.State {
         var more = false
         switch token.mode {
         case .full:
-            let ids = log.snapshot(token.from, rangeStart: token.rangeStart, rangeEnd: token.rangeEnd)
+            var ids = log.snapshot(token.from, rangeStart: token.rangeStart, rangeEnd: token.rangeEnd)
+            if let cap = token.cap, ids.count > cap {
+                // The filtered round stops at the cap, silently: the newest messages only.
+                ids = Array(ids.sorted { log.items[$0]!.start > log.items[$1]!.start }.prefix(cap))
+                if token.offset == 0 { counters.cappedRounds += 1 }
+            }
             let page = ids.dropFirst(token.offset).prefix(pageSize)
             entries = page.map { log.items[$0]!.rendered(select: select) }
             more = token.offset + page.count < ids.count
@@ -85,7 +99,7 @@ extension FakeGraphStore.State {
             object.append(("@odata.nextLink", JSONText.string("\(base)?$skiptoken=\(next.encoded)")))
         } else {
             let snapshot = token.mode == .full ? token.from : token.to
-            let delta = FakeSyncToken(mode: .delta, from: snapshot, rangeStart: token.rangeStart, rangeEnd: token.rangeEnd, select: token.select)
+            let delta = FakeSyncToken(mode: .delta, from: snapshot, rangeStart: token.rangeStart, rangeEnd: token.rangeEnd, select: token.select, cap: token.cap)
             object.append(("@odata.deltaLink", JSONText.string("\(base)?$deltatoken=\(delta.encoded)")))
         }
         return .json(JSONText.object(object))

@@ -39,6 +39,8 @@ public final class FakeGraphStore: Sendable {
         var defaultPageSize = 10
         /// Page size of directory listings (transitiveMembers, users).
         var directoryPageSize = 100
+        /// Attendee copies show only their owner's response, as Exchange's do.
+        var perCopyResponses = true
     }
 
     let state: Mutex<State>
@@ -86,6 +88,20 @@ public final class FakeGraphStore: Sendable {
     public var directoryPageSize: Int {
         get { state.withLock { $0.directoryPageSize } }
         set { state.withLock { $0.directoryPageSize = newValue } }
+    }
+
+    /// Whether an attendee's copy of a meeting shows only its owner's response (true, as Exchange does) or
+    /// every attendee's (the kinder fake of before); changing it renders every calendar again.
+    public var perCopyResponses: Bool {
+        get { state.withLock { $0.perCopyResponses } }
+        set {
+            state.withLock { state in
+                state.perCopyResponses = newValue
+                state.sequence += 1
+                let mailboxes = state.model.mailboxesByAddress
+                for occurrence in state.model.occurrences { state.place(occurrence, previous: nil, mailboxes: mailboxes) }
+            }
+        }
     }
 
     /// Revokes every issued token: the next request with one gets 401 (an expired token).
@@ -163,8 +179,13 @@ public final class FakeGraphStore: Sendable {
             if mailbox != "-" { state.counters.requestsByUser[mailbox, default: 0] += 1 }
             state.counters.maximumConcurrentPerMailbox = max(state.counters.maximumConcurrentPerMailbox, mailbox == "-" ? 0 : state.inFlight[mailbox]!)
             state.counters.maximumConcurrent = max(state.counters.maximumConcurrent, state.inFlightTotal)
-            let response = state.api(Array(segments.dropFirst()), request: request)
+            var response = state.api(Array(segments.dropFirst()), request: request)
             state.counters.statuses[response.status, default: 0] += 1
+            // Graph echoes the caller's client-request-id and names its own request-id (what support asks for).
+            let clientRequestID = request.header("client-request-id").first
+            if clientRequestID.flatMap(UUID.init(uuidString:)) == nil { state.counters.withoutClientRequestID += 1 }
+            if let clientRequestID { response.headers.append(("client-request-id", clientRequestID)) }
+            response.headers.append(("request-id", UUID().uuidString.lowercased()))
             return (response, state.faults.latency)
         }
         if latency > .zero { try? await Task.sleep(for: latency) }
@@ -205,7 +226,9 @@ extension FakeGraphStore.State {
         }
         for copy in copies {
             folders["\(copy.user.id)/calendar", default: FakeFolderLog()]
-                .put(FakeTenant.itemID(occurrence, user: copy.user), FakeTenant.render(occurrence, user: copy.user, organized: copy.organized), sequence: sequence)
+                .put(
+                    FakeTenant.itemID(occurrence, user: copy.user),
+                    FakeTenant.render(occurrence, user: copy.user, organized: copy.organized, perCopy: perCopyResponses), sequence: sequence)
         }
     }
 

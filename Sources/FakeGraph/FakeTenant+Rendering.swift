@@ -57,7 +57,16 @@ extension FakeTenant {
     }
 
     /// An occurrence's copy in one calendar as calendarView/delta returns it (bodies included: the parser drops them).
-    static func render(_ occurrence: FakeOccurrence, user: FakeUser, organized: Bool) -> FakeItem {
+    ///
+    /// As in Exchange (`perCopy`), only the organizer's copy carries every attendee's response; an attendee's
+    /// copy knows its owner's own answer (`notResponded` when none was given) and shows `none` for the others
+    /// (learn.microsoft.com/graph/api/resources/responsestatus).
+    static func render(_ occurrence: FakeOccurrence, user: FakeUser, organized: Bool, perCopy: Bool = true) -> FakeItem {
+        let own = occurrence.attendees.first { $0.address == user.address }?.response ?? "none"
+        func seen(_ attendee: FakeOccurrence.Attendee) -> String {
+            guard perCopy, !organized else { return attendee.response }
+            return attendee.address == user.address ? (attendee.response == "none" ? "notResponded" : attendee.response) : "none"
+        }
         let id = itemID(occurrence, user: user)
         var members: [(String, [UInt8])] = [
             ("@odata.type", JSONText.string("#microsoft.graph.event")),
@@ -82,11 +91,13 @@ extension FakeTenant {
             ("end", JSONText.dateTimeTimeZone(occurrence.end)),
             ("location", JSONText.object([("displayName", JSONText.string("Room 4"))])),
             ("showAs", JSONText.string("busy")),
-            ("responseStatus", JSONText.object([("response", JSONText.string(organized ? "organizer" : "accepted")), ("time", JSONText.string("0001-01-01T00:00:00Z"))])),
+            ("responseStatus", JSONText.object([
+                ("response", JSONText.string(organized ? "organizer" : (own == "none" ? "notResponded" : own))), ("time", JSONText.string("0001-01-01T00:00:00Z")),
+            ])),
             ("attendees", JSONText.array(occurrence.attendees.map { attendee in
                 JSONText.object([
                     ("type", JSONText.string(attendee.type)),
-                    ("status", JSONText.object([("response", JSONText.string(attendee.response)), ("time", JSONText.string("0001-01-01T00:00:00Z"))])),
+                    ("status", JSONText.object([("response", JSONText.string(seen(attendee))), ("time", JSONText.string("0001-01-01T00:00:00Z"))])),
                     ("emailAddress", JSONText.object([("name", JSONText.string(attendee.address)), ("address", JSONText.string(attendee.address))])),
                 ])
             })),

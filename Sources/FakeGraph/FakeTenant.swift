@@ -51,17 +51,42 @@ public struct FakeTenant: Sendable {
     }
 
     /// Every record the mailboxes hold, one per copy, as Rapport's parser must read them; `excluding` leaves out users' mailboxes.
+    ///
+    /// A meeting's copy in an attendee's calendar carries that attendee's own response only (`servedCopies`:
+    /// as Exchange serves it); the organizer's copy carries everyone's.
+    public func servedRecords(excluding: Set<String> = []) -> [ActivityRecord] {
+        let mailboxes = mailboxesByAddress
+        var records = emailRecords(excluding: excluding)
+        for occurrence in occurrences {
+            for copy in copies(of: occurrence, mailboxes: mailboxes) where !excluding.contains(copy.user.id) {
+                records.append(.meeting(Self.record(occurrence, seenBy: copy.organized ? nil : copy.user.address)))
+            }
+        }
+        return records
+    }
+
+    /// What Rapport can know from the mailboxes it reads (`excluding` those it cannot): every message copy, and
+    /// each meeting as its organizer's copy tells it, or, when no readable mailbox organizes it, as its attendees' copies do.
     public func expectedRecords(excluding: Set<String> = []) -> [ActivityRecord] {
+        let mailboxes = mailboxesByAddress
+        var records = emailRecords(excluding: excluding)
+        for occurrence in occurrences {
+            let readable = copies(of: occurrence, mailboxes: mailboxes).filter { !excluding.contains($0.user.id) }
+            if readable.contains(where: \.organized) {
+                records.append(.meeting(Self.record(occurrence)))
+            } else {
+                for copy in readable { records.append(.meeting(Self.record(occurrence, seenBy: copy.user.address))) }
+            }
+        }
+        return records
+    }
+
+    private func emailRecords(excluding: Set<String>) -> [ActivityRecord] {
         let mailboxes = mailboxesByAddress
         var records: [ActivityRecord] = []
         for message in messages {
             for copy in copies(of: message, mailboxes: mailboxes) where !excluding.contains(copy.user.id) {
                 records.append(.email(Self.record(message, senderCopy: copy.folder == "sentitems")))
-            }
-        }
-        for occurrence in occurrences {
-            for copy in copies(of: occurrence, mailboxes: mailboxes) where !excluding.contains(copy.user.id) {
-                records.append(.meeting(Self.record(occurrence)))
             }
         }
         return records
@@ -75,13 +100,15 @@ public struct FakeTenant: Sendable {
             conversationID: message.conversationID)
     }
 
-    public static func record(_ occurrence: FakeOccurrence) -> ActivityMeeting {
+    /// The meeting as one copy tells it: the organizer's (`seenBy` nil) with every response, an attendee's with its own only.
+    public static func record(_ occurrence: FakeOccurrence, seenBy viewer: String? = nil) -> ActivityMeeting {
         ActivityMeeting(
             uid: occurrence.uid, recurrenceID: occurrence.kind == .singleInstance ? nil : occurrence.originalStart, organizer: occurrence.organizer,
             attendees: occurrence.attendees.map { attendee in
-                ActivityAttendee(
+                let response = viewer == nil || attendee.address == viewer ? attendee.response : "none"
+                return ActivityAttendee(
                     address: attendee.address,
-                    partstat: ["accepted": "ACCEPTED", "tentativelyAccepted": "TENTATIVE", "declined": "DECLINED"][attendee.response] ?? "NEEDS-ACTION",
+                    partstat: ["accepted": "ACCEPTED", "tentativelyAccepted": "TENTATIVE", "declined": "DECLINED"][response] ?? "NEEDS-ACTION",
                     role: attendee.type == "optional" ? "OPT-PARTICIPANT" : attendee.type == "resource" ? "NON-PARTICIPANT" : "REQ-PARTICIPANT",
                     cutype: attendee.type == "resource" ? "RESOURCE" : "INDIVIDUAL")
             },

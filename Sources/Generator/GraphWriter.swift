@@ -124,13 +124,17 @@ enum GraphWriter {
     }
 
     /// The calendar view items of one event in one mailbox.
+    ///
+    /// As in Exchange, only the organizer's copy carries every attendee's response; an attendee's copy
+    /// knows its owner's own answer and shows `none` for everyone else.
     static func events(_ event: GeneratedEvent, mailbox: Int) -> [JSONText] {
         let isOrganizer = event.organizer.mailboxIndex == mailbox
         let ownAnswer = event.attendees.first { $0.person.mailboxIndex == mailbox }?.partstat ?? "NEEDS-ACTION"
         let attendees = event.attendees.map { attendee -> JSONText in
-            .object([
+            let seen = isOrganizer || attendee.person.mailboxIndex == mailbox ? responses[attendee.partstat] ?? "none" : "none"
+            return .object([
                 ("type", .string(attendee.person.isRoom ? "resource" : attendee.role == "OPT-PARTICIPANT" ? "optional" : "required")),
-                ("status", .object([("response", .string(responses[attendee.partstat] ?? "none")), ("time", "0001-01-01T00:00:00Z")])),
+                ("status", .object([("response", .string(seen)), ("time", "0001-01-01T00:00:00Z")])),
                 ("emailAddress", .object([("name", .string(attendee.person.name)), ("address", .string(attendee.person.address))])),
             ])
         }

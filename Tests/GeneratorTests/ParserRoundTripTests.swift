@@ -123,11 +123,23 @@ struct ParserRoundTripTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: mailboxes.path)) == Set(selected.map(\.id)))
         var emails: [ActivityRecord] = []
         var meetings: [ActivityRecord] = []
+        // Each attendee's copy of a meeting, by its owner's address: it knows that attendee's own response only.
+        var attendeeCopies: [(viewer: String, meeting: ActivityMeeting)] = []
         var counts: [String: Int] = [:]
         for user in selected {
             for folder in ["inbox", "sentitems", "calendar"] {
                 let page = try GraphPageParser.parse(Array(try Data(contentsOf: mailboxes.appendingPathComponent(user.id).appendingPathComponent("\(folder).json"))))
-                if folder == "calendar" { meetings += page.records } else { emails += page.records }
+                if folder == "calendar" {
+                    for case .meeting(let meeting) in page.records {
+                        if meeting.organizer == user.mail.lowercased() {
+                            meetings.append(.meeting(meeting))
+                        } else {
+                            attendeeCopies.append((user.mail.lowercased(), meeting))
+                        }
+                    }
+                } else {
+                    emails += page.records
+                }
                 let object = try JSONSerialization.jsonObject(with: Data(contentsOf: mailboxes.appendingPathComponent(user.id).appendingPathComponent("\(folder).json")))
                 counts["\(user.id)/\(folder)"] = ((object as! [String: Any])["value"] as! [Any]).count
             }
@@ -144,15 +156,26 @@ struct ParserRoundTripTests {
             graph?.sender = nil
             #expect(graph == email, "message \(key)")
         }
-        // Graph reports rooms as resources; everything else is as in the calendars.
-        let parsedMeetings = Self.meetingsByKey(meetings)
-        #expect(Set(parsedMeetings.keys) == Set(expectedMeetings.keys))
-        for (key, meeting) in expectedMeetings {
-            var expected = meeting
-            for k in expected.attendees.indices where expected.attendees[k].cutype == "ROOM" {
-                expected.attendees[k].cutype = "RESOURCE"
+        // Graph reports rooms as resources; the organizer's copy is as in the calendars, with every response.
+        func asServed(_ meeting: ActivityMeeting, seenBy viewer: String? = nil) -> ActivityMeeting {
+            var served = meeting
+            for k in served.attendees.indices {
+                if served.attendees[k].cutype == "ROOM" { served.attendees[k].cutype = "RESOURCE" }
+                if let viewer, served.attendees[k].address != viewer { served.attendees[k].partstat = "NEEDS-ACTION" }
             }
-            #expect(parsedMeetings[key] == expected, "occurrence \(key)")
+            return served
+        }
+        let parsedMeetings = Self.meetingsByKey(meetings + attendeeCopies.map { .meeting($0.meeting) })
+        #expect(Set(parsedMeetings.keys) == Set(expectedMeetings.keys))
+        let organizerCopies = Self.meetingsByKey(meetings)
+        for (key, meeting) in organizerCopies {
+            #expect(meeting == asServed(expectedMeetings[key]!), "organizer's copy of \(key)")
+        }
+        // An attendee's copy shows `none` (parsed as NEEDS-ACTION) for everyone but its owner, as Exchange's copies do.
+        #expect(!attendeeCopies.isEmpty)
+        for (viewer, meeting) in attendeeCopies {
+            let key = ActivityClassifier.occurrenceKey(of: meeting)
+            #expect(meeting == asServed(expectedMeetings[key]!, seenBy: viewer), "\(viewer)'s copy of \(key)")
         }
 
         // The fake server serves exactly these files, for the directory ids the organization has.

@@ -118,7 +118,7 @@ struct EnvironmentPageRoutes {
         guard let text = context.parameters.get("run"), let id = UUID(uuidString: text),
             let run = try await platform.runs.run(tenant: context.tenantID, id: id), run.environmentID == context.environment.id
         else { return renderer.notFound(context.session) }
-        let view = ProgressPage(run)
+        let view = ProgressPage(run, readings: try await platform.graphReadings(tenant: context.tenantID, run: run))
         return renderer.page(
             view, title: "Run progress",
             chrome: PageChrome(context.session, environment: context.environment, refresh: view.refreshing ? 3 : nil))

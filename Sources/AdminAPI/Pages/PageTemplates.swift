@@ -103,6 +103,10 @@ enum PageTemplates {
         {{#refreshing}}<p class="muted">This page refreshes itself while the run goes on.</p>{{/refreshing}}
         <table><tr><th>Step</th><th>State</th><th>Counts</th><th>Started</th><th>Finished</th><th>Error</th></tr>
         {{#steps}}<tr><td>{{step}}</td><td class="{{cssClass}}">{{state}}</td><td>{{counts}}</td><td>{{started}}</td><td>{{finished}}</td><td>{{error}}</td></tr>{{/steps}}</table>
+        {{#readGraph}}<h2>Mailboxes read</h2>
+        <p class="muted" id="coverage-summary">{{incompleteMailboxes}} of {{mailboxCount}} mailboxes do not cover the whole year.</p>
+        <table><tr><th>Mailbox</th><th>Days covered</th><th>Why not all</th></tr>
+        {{#mailboxes}}<tr><td>{{address}}</td><td class="{{cssClass}}">{{days}}</td><td>{{reason}}</td></tr>{{/mailboxes}}</table>{{/readGraph}}
         """
 
     static let segments = """

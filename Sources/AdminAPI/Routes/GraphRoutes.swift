@@ -109,7 +109,7 @@ struct GraphRoutes {
         guard let run = try await platform.runs.run(tenant: context.tenantID, id: try context.id("run", "run")),
             run.environmentID == context.environment.id
         else { throw ServiceError.notFound("run") }
-        return try json(["mailboxes": try await platform.graphRunMailboxes.entries(tenant: context.tenantID, run: run.id)])
+        return try json(try await platform.graphReadings(tenant: context.tenantID, run: run))
     }
 
     /// A query string, percent-decoded, `+` as a space (as the identity platform sends it).

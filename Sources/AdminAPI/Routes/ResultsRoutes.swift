@@ -7,6 +7,8 @@ import Platform
 ///
 /// Aggregates only: no route returns an individual message, meeting or per-person figure.
 struct ResultsRoutes {
+    let platform: Platform
+
     func register(on environment: RouterGroup<EnvironmentRequestContext>) {
         environment.get("results", use: summary)
         environment.get("results/history", use: history)
@@ -19,7 +21,13 @@ struct ResultsRoutes {
         guard let summary = try await context.scope.results.summary() else {
             throw ServiceError(.notFound, "no result has been published yet")
         }
-        return try json(summary)
+        // What the run read through Microsoft Graph, when it did: mailboxes whose data does not cover the whole year.
+        var coverage: GraphRunReadings.Summary?
+        if let run = try await platform.runs.run(tenant: context.tenantID, id: summary.runID) {
+            let readings = try await platform.graphReadings(tenant: context.tenantID, run: run)
+            if !readings.coverage.isEmpty { coverage = readings.summary }
+        }
+        return try json(ResultsSummaryView(summary: summary, coverage: coverage))
     }
 
     @Sendable func history(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {

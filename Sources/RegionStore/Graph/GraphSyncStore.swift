@@ -29,13 +29,18 @@ public struct GraphSyncStore: Sendable {
         public var runID: UUID
         public var rangeStart: Date
         public var rangeEnd: Date?
+        /// The oldest and newest item listed since the folder's last full round started.
+        public var oldestItem: Date?
+        public var newestItem: Date?
 
-        public init(link: String, complete: Bool, runID: UUID, rangeStart: Date, rangeEnd: Date?) {
+        public init(link: String, complete: Bool, runID: UUID, rangeStart: Date, rangeEnd: Date?, oldestItem: Date? = nil, newestItem: Date? = nil) {
             self.link = link
             self.complete = complete
             self.runID = runID
             self.rangeStart = rangeStart
             self.rangeEnd = rangeEnd
+            self.oldestItem = oldestItem
+            self.newestItem = newestItem
         }
     }
 
@@ -64,13 +69,19 @@ public struct GraphSyncStore: Sendable {
         public var eventItems: [EventItem]
         /// Graph ids marked `@removed` in a calendar.
         public var removedEventIDs: [String]
+        /// The first page of a full round: the folder's oldest and newest item start again from this page's.
+        public var startsRound: Bool
 
-        public init(mailbox: String, folder: GraphFolder, resume: ResumePoint?, eventItems: [EventItem] = [], removedEventIDs: [String] = []) {
+        public init(
+            mailbox: String, folder: GraphFolder, resume: ResumePoint?, eventItems: [EventItem] = [], removedEventIDs: [String] = [],
+            startsRound: Bool = false
+        ) {
             self.mailbox = mailbox
             self.folder = folder
             self.resume = resume
             self.eventItems = eventItems
             self.removedEventIDs = removedEventIDs
+            self.startsRound = startsRound
         }
     }
 
@@ -158,17 +169,53 @@ public struct GraphSyncStore: Sendable {
                 guard let resume = outcome.resume else { continue }
                 try await connection.execute(
                     """
-                    INSERT INTO graph_sync_state (tenant_id, environment_id, mailbox_id, folder, link, complete, run_id, range_start, range_end, updated_at)
+                    INSERT INTO graph_sync_state (tenant_id, environment_id, mailbox_id, folder, link, complete, run_id, range_start, range_end,
+                                                  oldest_item, newest_item, updated_at)
                     VALUES (\(tenant), \(environment), \(outcome.mailbox), \(outcome.folder.rawValue), \(resume.link), \(resume.complete),
-                            \(resume.runID), \(resume.rangeStart), \(resume.rangeEnd), \(moment))
+                            \(resume.runID), \(resume.rangeStart), \(resume.rangeEnd), \(resume.oldestItem), \(resume.newestItem), \(moment))
                     ON CONFLICT (tenant_id, environment_id, mailbox_id, folder) DO UPDATE
                     SET link = excluded.link, complete = excluded.complete, run_id = excluded.run_id, range_start = excluded.range_start,
-                        range_end = excluded.range_end, updated_at = excluded.updated_at
+                        range_end = excluded.range_end, updated_at = excluded.updated_at,
+                        oldest_item = CASE WHEN \(outcome.startsRound) THEN excluded.oldest_item
+                                           ELSE least(graph_sync_state.oldest_item, excluded.oldest_item) END,
+                        newest_item = CASE WHEN \(outcome.startsRound) THEN excluded.newest_item
+                                           ELSE greatest(graph_sync_state.newest_item, excluded.newest_item) END
                     """)
             }
             guard !dropped.isEmpty else { return 0 }
             return try await connection.execute(
                 "DELETE FROM meeting_signal WHERE environment_id = \(environment) AND occurrence_key = ANY(\(dropped))")
+        }
+    }
+
+    /// The occurrence keys (`ActivityClassifier.occurrenceKey`) among `meetings` whose organizer's copy is on record:
+    /// a selected mailbox organizes them and its calendar has been read.
+    public func occurrencesWithOrganizerCopy(_ meetings: [ActivityMeeting]) async throws -> Set<String> {
+        guard !meetings.isEmpty else { return [] }
+        var byHash: [Int64: String] = [:]
+        for meeting in meetings {
+            let key = ActivityClassifier.occurrenceKey(of: meeting)
+            byHash[hasher.key("occurrence:" + key)] = key
+        }
+        let hashes = Array(byHash.keys)
+        return try await database.withTenant(tenant, snapshot: true) { connection in
+            let found = try await connection.query(
+                """
+                SELECT DISTINCT occurrence_key FROM graph_event_item
+                WHERE environment_id = \(environment) AND organized AND occurrence_key = ANY(\(hashes))
+                """
+            ).decode(Int64.self)
+            return Set(found.compactMap { byHash[$0] })
+        }
+    }
+
+    /// Deletes the meeting signals of these occurrences: their organizer's copy is about to be imported in their place.
+    @discardableResult
+    public func clearMeetingSignals(of meetings: [ActivityMeeting]) async throws -> Int {
+        guard !meetings.isEmpty else { return 0 }
+        let hashes = Array(Set(meetings.map { hasher.key("occurrence:" + ActivityClassifier.occurrenceKey(of: $0)) }))
+        return try await database.withTenant(tenant) { connection in
+            try await connection.execute("DELETE FROM meeting_signal WHERE environment_id = \(environment) AND occurrence_key = ANY(\(hashes))")
         }
     }
 

@@ -25,6 +25,21 @@ struct ProgressPage: PageView {
         }
     }
 
+    /// One selected mailbox's reading: its outcome and how many days of the year its data covers.
+    struct Mailbox: Sendable {
+        var address: String
+        var days: String
+        var cssClass: String
+        var reason: String
+
+        init(_ coverage: MailboxCoverage) {
+            address = coverage.address
+            days = "\(coverage.daysCovered) of \(coverage.windowDays)"
+            cssClass = coverage.isComplete ? "pass" : "fail"
+            reason = coverage.reason ?? ""
+        }
+    }
+
     var short: String
     var status: String
     var trigger: String
@@ -34,8 +49,13 @@ struct ProgressPage: PageView {
     /// Whether the run is still queued or running (the page then reloads itself).
     var refreshing: Bool
     var steps: [Step]
+    /// What the run read through Microsoft Graph (empty for a run that read nothing there).
+    var mailboxes: [Mailbox]
+    var mailboxCount: Int
+    var incompleteMailboxes: Int
+    var readGraph: Bool
 
-    init(_ run: RunRecord) {
+    init(_ run: RunRecord, readings: GraphRunReadings) {
         short = String(run.id.uuidString.prefix(8)).lowercased()
         status = run.status.rawValue
         trigger = run.trigger.rawValue
@@ -44,5 +64,9 @@ struct ProgressPage: PageView {
         error = run.error ?? ""
         refreshing = run.status == .queued || run.status == .running
         steps = run.steps.map(Step.init)
+        mailboxes = readings.coverage.map(Mailbox.init)
+        mailboxCount = mailboxes.count
+        incompleteMailboxes = readings.incomplete.count
+        readGraph = !mailboxes.isEmpty
     }
 }
