@@ -324,7 +324,7 @@ enum OpenAPIDocument {
                 "ContactsInput": object(["contacts": ["type": "array", "items": object(["id": string, "account_id": string, "emails": ["type": "object", "additionalProperties": string]], required: ["id", "account_id"])]], required: ["contacts"]),
                 "CustomerDataCounts": object(["accounts": ["type": "integer"], "contacts": ["type": "integer"], "contact_emails": ["type": "integer"]]),
                 "ActivityImport": object(["report": ["type": "object"], "skipped_lines": ["type": "integer"]]),
-                "RunSummary": ["type": "object", "description": "run_id, as_of, window_start, enriched_customers, emails_processed, meetings_processed, days_of_data, first_activity, last_activity, noise_figures, score_version, published_at"],
+                "RunSummary": ["type": "object", "description": "run_id, as_of, window_start, enriched_customers, emails_processed, meetings_processed, days_of_data, first_activity, last_activity, coverage (when the run read Microsoft Graph: mailboxes, fully_covered, incomplete with days_covered and reason), noise_figures, score_version, published_at"],
                 "RunHistory": object(["runs": ["type": "array", "items": ["$ref": "#/components/schemas/RunSummary"]]]),
                 "EnrichedRow": object(Dictionary(uniqueKeysWithValues: columnNames.map { ($0, ["type": ["string", "number", "integer", "null"]] as [String: Any]) })),
                 "RowsPage": object(["run_id": uuid, "total": ["type": "integer"], "limit": ["type": "integer"], "offset": ["type": "integer"], "rows": ["type": "array", "items": ["$ref": "#/components/schemas/EnrichedRow"]]]),

@@ -248,23 +248,3 @@ struct HardeningTests {
         await harness.shutdown()
     }
 }
-
-/// Signs in to the pages and reads them, as a browser would.
-struct PageClient {
-    let client: any TestClientProtocol
-
-    /// The `rapport_session=…` cookie of a fresh sign-in with `key`.
-    func signIn(_ key: String) async throws -> String {
-        let form = try await client.execute(uri: "/ui/signin", method: .get) { ($0.headers[values: .setCookie], String(buffer: $0.body)) }
-        let nonce = String(try #require(form.0.first { $0.hasPrefix("rapport_signin=") }).split(separator: ";")[0])
-        let csrf = try #require(PagesAndSegmentsTests.hidden("csrf", in: form.1))
-        let signedIn = try await client.execute(
-            uri: "/ui/signin", method: .post, headers: [.cookie: nonce, .contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: "csrf=\(csrf)&key=\(key)")) { $0.headers[values: .setCookie] }
-        return String(try #require(signedIn.first { $0.hasPrefix("rapport_session=") }).split(separator: ";")[0])
-    }
-
-    func get(_ path: String, cookie: String) async throws -> (HTTPResponse.Status, String) {
-        try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { ($0.status, String(buffer: $0.body)) }
-    }
-}

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Platform
+import TestSupport
 import Testing
 import Worker
 
@@ -206,8 +207,5 @@ struct PagesAndSegmentsTests {
         await harness.shutdown()
     }
 
-    static func hidden(_ name: String, in html: String) -> String? {
-        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
-        return String(html[range.upperBound...].prefix { $0 != "\"" })
-    }
+    static func hidden(_ name: String, in html: String) -> String? { PageClient.hidden(name, in: html) }
 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Platform
+import TestSupport
 import Testing
 
 /// The route groups' contexts: the tenant and the environment resolved once, with the answers of before.

@@ -143,7 +143,7 @@ extension GraphRoutes {
             ],
             "/v1/tenants/{tenant}/environments/{environment}/runs/{run}/mailboxes": [
                 "parameters": [tenant, environment, OpenAPIDocument.parameter("run", "The run's id")],
-                "get": OpenAPIDocument.operation("Each selected mailbox's outcome in the run: done, forbidden, not_found (viewer)", tag: "graph", response: "GraphRunMailboxes"),
+                "get": OpenAPIDocument.operation("Each selected mailbox's outcome in the run (done, forbidden, not_found, quota_exceeded), each folder's reading, and the days of the year each mailbox covers (viewer)", tag: "graph", response: "GraphRunMailboxes"),
             ],
             "/graph/consent/callback": [
                 "parameters": [
@@ -175,8 +175,18 @@ extension GraphRoutes {
             "GraphRunMailboxes": OpenAPIDocument.object([
                 "mailboxes": ["type": "array", "items": OpenAPIDocument.object([
                     "kind": ["enum": ["email", "meetings"]], "address": string, "directory_id": OpenAPIDocument.nullable(string),
-                    "state": ["enum": ["done", "forbidden", "not_found"]], "detail": OpenAPIDocument.nullable(string), "updated_at": time,
+                    "state": ["enum": ["done", "forbidden", "not_found", "quota_exceeded"]], "detail": OpenAPIDocument.nullable(string), "updated_at": time,
                 ])],
+                "folders": ["type": "array", "items": OpenAPIDocument.object([
+                    "address": string, "folder": ["enum": ["inbox", "sentitems", "calendar"]], "complete": ["type": "boolean"],
+                    "full_sync": ["type": "boolean"], "items": ["type": "integer"], "pages": ["type": "integer"], "resyncs": ["type": "integer"],
+                    "resync_reason": OpenAPIDocument.nullable(string), "throttled": ["type": "integer"], "oldest_item": OpenAPIDocument.nullable(time),
+                    "newest_item": OpenAPIDocument.nullable(time), "updated_at": time,
+                ])],
+                "coverage": ["type": "array", "items": ["$ref": "#/components/schemas/MailboxCoverage"]],
+            ]),
+            "MailboxCoverage": OpenAPIDocument.object([
+                "address": string, "days_covered": ["type": "integer"], "window_days": ["type": "integer"], "reason": OpenAPIDocument.nullable(string),
             ]),
         ]
     }

@@ -2,9 +2,8 @@ import Foundation
 
 /// How much of a run's one-year window one selected mailbox's data covers, and why not all of it.
 ///
-/// A folder whose round reached its deltaLink listed every item it holds, so its mail
-/// reaches back to the window's start, or to its oldest message when that is later (a
-/// mailbox created during the year, or one that holds nothing older). A round that did
+/// A folder whose round reached its deltaLink listed every item it holds (mail is read
+/// without a filter, so no cap applies), so it covers the whole window. A round that did
 /// not finish covers from its oldest item on; a refused or full mailbox covers nothing.
 /// The mailbox covers what its least covered folder does.
 public struct MailboxCoverage: Sendable, Codable, Equatable {
@@ -40,10 +39,7 @@ public struct MailboxCoverage: Sendable, Codable, Equatable {
                 let folderDays: Int
                 if folder.complete {
                     // A finished calendar round lists its whole range; a finished mail round everything the folder holds.
-                    folderDays = folder.folder == "calendar" ? window : (folder.oldestItem.map(days(from:)) ?? window)
-                    if folderDays < window, let oldest = folder.oldestItem {
-                        reasons.append("\(folder.folder) holds mail from \(Self.day(oldest)) only")
-                    }
+                    folderDays = window
                 } else {
                     folderDays = folder.oldestItem.map(days(from:)) ?? 0
                     reasons.append("\(folder.folder) was not read to its end in this run")
@@ -52,11 +48,5 @@ public struct MailboxCoverage: Sendable, Codable, Equatable {
             }
             return MailboxCoverage(address: address, daysCovered: covered, windowDays: window, reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "))
         }
-    }
-
-    static func day(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: date)
     }
 }
