@@ -94,12 +94,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Microsoft Graph (issue 8): app registration, token, directory, mail and calendar delta sync.
+        // Microsoft Graph (issue 8): token, directory, mail and calendar delta sync; Dataverse (issue 17): tables, export; webhooks.
         .target(
             name: "Connectors",
             dependencies: [
                 "Engagement", "Ingest", "Platform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,6 +112,18 @@ let package = Package(
             name: "FakeGraph",
             dependencies: [
                 "Engagement",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // A fake Dataverse organization server (tests, benchmark, demo), built from Microsoft's Web API documentation.
+        .target(
+            name: "FakeDataverse",
+            dependencies: [
+                "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -141,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "rapport-dev",
             dependencies: [
-                "Postgres", "Engagement", "Ingest", "Platform", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph",
+                "Postgres", "Engagement", "Ingest", "Platform", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph", "FakeDataverse",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -194,8 +207,9 @@ let package = Package(
         .testTarget(
             name: "ConnectorTests",
             dependencies: [
-                "Connectors", "FakeGraph", "AdminAPI", "Platform", "Postgres", "Engagement", "Ingest", "Worker", "TestSupport",
+                "Connectors", "FakeGraph", "FakeDataverse", "AdminAPI", "Platform", "Postgres", "Engagement", "Ingest", "Worker", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -206,6 +220,14 @@ let package = Package(
         .testTarget(
             name: "MailTests",
             dependencies: ["Mail", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "FakeDataverseTests",
+            dependencies: [
+                "FakeDataverse", "Ingest",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Engagement"], exclude: ["Fixtures"]),
         .testTarget(name: "EngagementTests", dependencies: ["Engagement"]),

@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import Platform
 
-/// Application tokens for one tenant's app registration (OAuth 2.0 client-credentials flow).
+/// Application tokens for one tenant's app registration (OAuth 2.0 client-credentials flow), for one resource:
+/// Microsoft Graph by default, or a Dataverse organization (`TokenResource.dataverse`).
 ///
 /// A token is cached until shortly before it expires (five minutes, or a tenth
 /// of its lifetime when that is shorter); concurrent callers share one request.
@@ -14,6 +15,7 @@ import Platform
 public actor GraphTokenProvider {
     let credentials: GraphCredentials
     let settings: GraphSettings
+    let resource: TokenResource
     let http: HTTPClient
     let now: @Sendable () -> Date
     let logger: Logger
@@ -22,9 +24,13 @@ public actor GraphTokenProvider {
     /// Counts requests to the token endpoint (for tests and statistics).
     public private(set) var requests = 0
 
-    public init(credentials: GraphCredentials, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        credentials: GraphCredentials, settings: GraphSettings, resource: TokenResource = .graph, http: HTTPClient,
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.credentials = credentials
         self.settings = settings
+        self.resource = resource
         self.http = http
         self.now = now
         self.logger = logger
@@ -33,7 +39,8 @@ public actor GraphTokenProvider {
     /// The token endpoint: `{login}/{tenant}/oauth2/v2.0/token`.
     public var endpoint: String {
         let registration = credentials.registration
-        return "\(settings.loginBase(for: registration.cloud))/\(GraphURL.encode(registration.entraTenantID))/oauth2/v2.0/token"
+        let login = resource.loginBase ?? settings.loginBase(for: registration.cloud)
+        return "\(login)/\(GraphURL.encode(registration.entraTenantID))/oauth2/v2.0/token"
     }
 
     /// A valid token, from the cache or a new one.
@@ -56,7 +63,7 @@ public actor GraphTokenProvider {
     private func fetch(statistics: GraphStatistics?) async throws -> (token: String, refreshAt: Date) {
         let registration = credentials.registration
         let form = [
-            ("client_id", registration.clientID), ("scope", registration.cloud.defaultScope),
+            ("client_id", registration.clientID), ("scope", resource.scope ?? registration.cloud.defaultScope),
             ("client_secret", credentials.clientSecret), ("grant_type", "client_credentials"),
         ].map { "\($0.0)=\(GraphURL.encode($0.1))" }.joined(separator: "&")
         let backoff = Backoff(base: settings.backoffBase, cap: settings.backoffCap)
@@ -93,7 +100,7 @@ public actor GraphTokenProvider {
                 attempt += 1
                 continue
             }
-            throw Self.refusal(status: status, body: body, registration: registration)
+            throw Self.refusal(status: status, body: body, registration: registration, resource: resource)
         }
     }
 
@@ -112,7 +119,7 @@ public actor GraphTokenProvider {
     }
 
     /// Turns the identity platform's refusal into an error that tells the admin what to fix.
-    static func refusal(status: Int, body: [UInt8], registration: GraphRegistration) -> GraphError {
+    static func refusal(status: Int, body: [UInt8], registration: GraphRegistration, resource: TokenResource = .graph) -> GraphError {
         let object = (try? JSONParser.parse(body))?.objectValue
         let code = object?["error"]?.stringValue ?? "http_\(status)"
         let description = object?["error_description"]?.stringValue?.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
@@ -129,8 +136,10 @@ public actor GraphTokenProvider {
             advice = "the app's client id or secret was refused; check both and save them with PUT /v1/tenants/{tenant}/graph"
         case ("unauthorized_client", _):
             advice = "the app may not use the client-credentials flow in this tenant (it is disabled, or not registered or consented there)"
+        case (_, "AADSTS500011") where resource.scope != nil:
+            advice = "the tenant \(registration.entraTenantID) has no resource \(resource.scope ?? ""); check the organization URL (it must belong to this Entra tenant)"
         case ("invalid_scope", _):
-            advice = "the app cannot request \(registration.cloud.defaultScope); check the cloud setting"
+            advice = "the app cannot request \(resource.scope ?? registration.cloud.defaultScope); check the cloud setting"
         case ("invalid_request", _), ("invalid_grant", _):
             advice = "the sign-in request was refused; check entra_tenant_id, client_id and the cloud"
         default:
@@ -138,7 +147,24 @@ public actor GraphTokenProvider {
         }
         let said = description.isEmpty ? "" : " Microsoft says: \(description)"
         return GraphError(
-            .credentialsRejected, "Microsoft Graph sign-in failed (\(code)): \(advice).\(said)", status: status, graphCode: code)
+            .credentialsRejected, "\(resource.name) sign-in failed (\(code)): \(advice).\(said)", status: status, graphCode: code)
+    }
+}
+
+/// What a token is for: the scope asked for and, when overridden, the login host that issues it.
+public struct TokenResource: Sendable, Hashable {
+    /// Names the service in messages ("Microsoft Graph", "Dataverse").
+    public var name: String
+    /// `https://{resource}/.default`; nil: the cloud's Graph scope.
+    public var scope: String?
+    /// Replaces the cloud's login base (a proxy or a fake server); nil: the Graph settings decide.
+    public var loginBase: String?
+
+    public static let graph = TokenResource(name: "Microsoft Graph", scope: nil, loginBase: nil)
+
+    /// A Dataverse organization: scope `https://{host}/.default`.
+    public static func dataverse(_ organization: DataverseOrganizationURL, loginBase: String?) -> TokenResource {
+        TokenResource(name: "Dataverse", scope: "\(organization.resource)/.default", loginBase: loginBase)
     }
 }
 

@@ -73,10 +73,13 @@ extension TenantStore {
     public func attachDataverse(
         tenant: UUID, environment: UUID, organizationURL: String, organizationID: UUID, by caller: Caller
     ) async throws -> DataverseAttachment {
-        let url = try Validation.httpsURL(organizationURL, field: "organization_url")
+        let organization = try DataverseOrganizationURL(organizationURL)
+        let url = organization.resource
         let moment = now()
         try await pool.withTransaction { connection in
-            _ = try await lockEnvironment(connection, tenant: tenant, environment: environment)
+            let locked = try await lockEnvironment(connection, tenant: tenant, environment: environment)
+            // Data residency: the organization's geography must be the environment's region.
+            try organization.requireRegion(locked.region)
             let replaced = try await connection.execute(
                 """
                 UPDATE dataverse_attachment SET detached_at = \(moment), detached_by = \(caller.principalID)
@@ -84,8 +87,8 @@ extension TenantStore {
                 """)
             try await connection.execute(
                 """
-                INSERT INTO dataverse_attachment (tenant_id, environment_id, organization_url, organization_id, attached_at, attached_by)
-                VALUES (\(tenant), \(environment), \(url), \(organizationID), \(moment), \(caller.principalID))
+                INSERT INTO dataverse_attachment (tenant_id, environment_id, organization_url, organization_id, geography, attached_at, attached_by)
+                VALUES (\(tenant), \(environment), \(url), \(organizationID), \(organization.geography), \(moment), \(caller.principalID))
                 """)
             try await audit(
                 connection, tenant: tenant, caller: caller, action: replaced > 0 ? "dataverse.replace" : "dataverse.attach",
@@ -93,7 +96,8 @@ extension TenantStore {
                 details: ["organization_url": url, "organization_id": organizationID.uuidString.lowercased()])
         }
         return DataverseAttachment(
-            organizationURL: url, organizationID: organizationID, attachedAt: moment, attachedBy: caller.principalID)
+            organizationURL: url, organizationID: organizationID, geography: organization.geography, attachedAt: moment,
+            attachedBy: caller.principalID)
     }
 
     /// Detaches the current Dataverse organization; not found when none is attached.

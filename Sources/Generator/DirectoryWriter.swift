@@ -1,3 +1,4 @@
+import Ingest
 /// Writes `directory.json`: the users with their directory ids, and the groups with their direct members.
 enum DirectoryWriter {
     static func json(_ directory: Directory) -> [UInt8] {

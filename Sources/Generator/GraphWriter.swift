@@ -1,3 +1,4 @@
+import Ingest
 import Foundation
 
 /// Writes the organization as a fake Microsoft Graph tenant folder, the layout `rapport-dev fake-graph

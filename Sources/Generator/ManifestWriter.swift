@@ -1,3 +1,4 @@
+import Ingest
 import Engagement
 
 /// Writes `manifest.json`: the seed and sizes, what the selection resolves to, the counts of every

@@ -34,6 +34,8 @@ public struct EnvironmentScope: Sendable {
     public var results: ResultsStore { ResultsStore(slice) }
     /// Segments and measures.
     public var segments: SegmentStore { SegmentStore(slice) }
+    /// What was last written to the attached Dataverse organization.
+    public var dataverseExport: DataverseExportStore { DataverseExportStore(slice) }
     /// The Graph connector's resume points.
     public var graphSync: GraphSyncStore { GraphSyncStore(slice, hasher: hasher) }
 }

@@ -46,7 +46,9 @@ extension Platform {
         // A refusal does not block saving: saving is how consent is asked for again.
         let refused: Bool
         if case .refused = try await consentForPrerequisites(tenant: tenantID) { refused = true } else { refused = false }
-        let failed = checks.filter { $0.status == .failed && !(refused && $0.id == "tenant_consent") }
+        let failed = checks.filter {
+            $0.status == .failed && !(refused && $0.id == "tenant_consent") && !Prerequisites.advisory.contains($0.id)
+        }
         guard failed.isEmpty else {
             throw ConfigurationRejection(
                 message: "prerequisites failed: " + failed.map { "\($0.id) (\($0.detail))" }.joined(separator: "; "),

@@ -19,6 +19,13 @@ public struct Platform: Sendable {
     public var firstRunDelay: TimeInterval
     /// Microsoft Graph (issue 8): hosts, limits and the key sealing client secrets (`graph.*` settings).
     public var graph = GraphSettings()
+    /// The Dataverse export (issue 17): hosts, limits, batch size (`dataverse.*` settings).
+    public var dataverse = DataverseSettings()
+    /// Asks an attached Dataverse organization whether Rapport's app may work in it (`dataverse_reachable`);
+    /// set by the processes that link the connector, nil elsewhere (the check then says it was not run).
+    public var dataverseProbe: (any DataverseProbe)?
+    /// `webhook.allow.http`: webhooks may use http:// URLs (development only).
+    public var webhooksAllowHTTP = false
 
     public init(
         control: TenantStore, regions: RegionDatabases, serviceSecret: [UInt8], now: (@Sendable () -> Date)? = nil,
@@ -36,6 +43,7 @@ public struct Platform: Sendable {
     public var enrichments: EnrichmentStore { EnrichmentStore(pool: control.pool) }
     public var outbox: OutboxStore { OutboxStore(pool: control.pool) }
     public var runs: RunQueue { RunQueue(pool: control.pool) }
+    public var webhooks: WebhookStore { WebhookStore(control: control, serviceSecret: serviceSecret, allowsHTTP: webhooksAllowHTTP) }
     public var consent: ConsentStore {
         ConsentStore(pool: control.pool, secret: serviceSecret, publicBaseURL: publicBaseURL, firstRunDelay: firstRunDelay, graph: graph)
     }
@@ -94,6 +102,7 @@ public struct Platform: Sendable {
         return Prerequisites(
             control: control,
             customerData: { try platform.scope(for: $0).customerData },
-            consentState: { try await platform.consentForPrerequisites(tenant: $0) })
+            consentState: { try await platform.consentForPrerequisites(tenant: $0) },
+            dataverseProbe: dataverseProbe)
     }
 }

@@ -7,20 +7,34 @@ public struct PrerequisiteResult: Sendable, Codable, Equatable {
         case failed
     }
 
-    /// A stable identifier: `office365_licence`, `business_accounts`, `dataverse_attached`, `admin_role`, `tenant_consent`.
+    /// A stable identifier: `office365_licence`, `business_accounts`, `dataverse_attached`, `dataverse_reachable`, `admin_role`, `tenant_consent`.
     public var id: String
     public var status: Status
     /// What was found.
     public var detail: String
     /// What to do about a failure; empty when passed.
     public var remedy: String
+
+    public init(id: String, status: Status, detail: String, remedy: String) {
+        self.id = id
+        self.status = status
+        self.detail = detail
+        self.remedy = remedy
+    }
 }
 
-/// The five checks of PRODUCT.md, for one environment and one calling principal.
+/// Asks an attached organization whether Rapport can write there (implemented by the Dataverse connector).
+public protocol DataverseProbe: Sendable {
+    /// `dataverse_reachable`: signs in with the tenant's app, calls `WhoAmI`, and says what to fix when that fails.
+    func reachability(of environment: Environment, attachment: DataverseAttachment) async -> PrerequisiteResult
+}
+
+/// The five checks of PRODUCT.md, and whether the attached Dataverse answers, for one environment and one calling principal.
 public struct Prerequisites: Sendable {
     let control: TenantStore
     let customerData: @Sendable (Environment) throws -> CustomerDataStore
     let consentState: @Sendable (UUID) async throws -> ConsentState
+    let dataverseProbe: (any DataverseProbe)?
 
     /// What is known of the tenant administrator's consent.
     public enum ConsentState: Sendable, Equatable {
@@ -33,12 +47,16 @@ public struct Prerequisites: Sendable {
     public init(
         control: TenantStore,
         customerData: @escaping @Sendable (Environment) throws -> CustomerDataStore,
-        consentState: @escaping @Sendable (UUID) async throws -> ConsentState
+        consentState: @escaping @Sendable (UUID) async throws -> ConsentState, dataverseProbe: (any DataverseProbe)? = nil
     ) {
         self.control = control
         self.customerData = customerData
         self.consentState = consentState
+        self.dataverseProbe = dataverseProbe
     }
+
+    /// Checks that gate nothing: a run still collects and publishes when they fail (the export step says why it did not write).
+    public static let advisory: Set<String> = ["dataverse_reachable"]
 
     /// Runs every check; the order is the checklist's.
     public func check(tenant: UUID, environment environmentID: UUID, caller: Caller, at moment: Date) async throws
@@ -77,6 +95,7 @@ public struct Prerequisites: Sendable {
 
         if let current = try await control.dataverseHistory(tenant: tenant, environment: environment.id).first(where: { $0.detachedAt == nil }) {
             results.append(passed("dataverse_attached", "organization \(current.organizationID.uuidString.lowercased()) at \(current.organizationURL)"))
+            if let reachability = await reachability(of: environment, attachment: current) { results.append(reachability) }
         } else {
             results.append(failed("dataverse_attached", "no Dataverse organization is attached to the environment",
                                   "Attach the environment's Dataverse organization (PUT …/environments/{environment}/dataverse or rapport dataverse attach)."))
@@ -102,6 +121,20 @@ public struct Prerequisites: Sendable {
                                   "Assign the o365_admin role, with the address consent requests go to, to the tenant's Office 365 administrator."))
         }
         return results
+    }
+
+    /// `dataverse_reachable`: residency first (an attachment made before the check existed may be elsewhere), then the probe;
+    /// nil when residency holds and this process has no probe (it does not link the connector).
+    private func reachability(of environment: Environment, attachment: DataverseAttachment) async -> PrerequisiteResult? {
+        do {
+            try DataverseOrganizationURL(attachment.organizationURL).requireRegion(environment.region)
+        } catch let error as ServiceError {
+            return failed("dataverse_reachable", error.message, "Attach an organization in \(environment.region.displayName) (PUT …/environments/{environment}/dataverse).")
+        } catch {
+            return failed("dataverse_reachable", "\(error)", "Attach the environment's Dataverse organization again.")
+        }
+        guard let dataverseProbe else { return nil }
+        return await dataverseProbe.reachability(of: environment, attachment: attachment)
     }
 
     private func passed(_ id: String, _ detail: String) -> PrerequisiteResult {

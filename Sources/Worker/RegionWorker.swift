@@ -40,12 +40,17 @@ public struct RegionWorker: Service {
     let platform: Platform
     let configuration: Configuration
     let collectors: [any ActivityCollector]
+    let exporters: [any ResultExporter]
     let logger: Logger
 
-    public init(platform: Platform, configuration: Configuration, collectors: [any ActivityCollector] = [], logger: Logger) {
+    public init(
+        platform: Platform, configuration: Configuration, collectors: [any ActivityCollector] = [], exporters: [any ResultExporter] = [],
+        logger: Logger
+    ) {
         self.platform = platform
         self.configuration = configuration
         self.collectors = collectors
+        self.exporters = exporters
         self.logger = logger
     }
 
@@ -101,7 +106,8 @@ public struct RegionWorker: Service {
     public func execute(_ run: RunRecord) async throws {
         let queue = platform.runs
         let pipeline = RunPipeline(
-            platform: platform, region: configuration.region, collectors: collectors, logger: logger, pauseAt: configuration.pauseAt)
+            platform: platform, region: configuration.region, collectors: collectors, exporters: exporters, logger: logger,
+            pauseAt: configuration.pauseAt)
         let workerID = configuration.workerID
         let lease = configuration.lease
         let outcome = await withTaskGroup(of: Outcome?.self) { group -> Outcome in

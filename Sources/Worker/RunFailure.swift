@@ -27,6 +27,8 @@ public struct RunFailure: Error, Sendable, CustomStringConvertible {
             return error.message
         case let error as GraphError:
             return error.message
+        case let error as DataverseError:
+            return error.message
         case let error as PostgresError:
             switch error.code {
             case .connectionFailed, .connectionClosed, .poolTimeout, .poolClosed:

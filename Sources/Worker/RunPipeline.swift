@@ -16,13 +16,14 @@ struct RunPipeline: Sendable {
     let platform: Platform
     let region: Region
     let collectors: [any ActivityCollector]
+    let exporters: [any ResultExporter]
     let logger: Logger
     /// Test hook: a step name at which the worker stops (to be killed there).
     let pauseAt: RunStep?
 
     /// A unit of work of the pipeline and the steps it records.
     enum Stage: CaseIterable {
-        case resolveMailboxes, collectEmail, collectMeetings, match, aggregateAndScore, publish
+        case resolveMailboxes, collectEmail, collectMeetings, match, aggregateAndScore, publish, export, notify
 
         var steps: [RunStep] {
             switch self {
@@ -32,6 +33,8 @@ struct RunPipeline: Sendable {
             case .match: [.match]
             case .aggregateAndScore: [.aggregate, .score]
             case .publish: [.publish]
+            case .export: [.export]
+            case .notify: [.notify]
             }
         }
     }
@@ -65,10 +68,10 @@ struct RunPipeline: Sendable {
             }
             var current = step
             do {
-                let (state, counts) = try await perform(stage, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise) {
+                let (state, counts, error) = try await perform(stage, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise) {
                     current = $0
                 }
-                try await queue.stepFinished(run, current, state: state, counts: counts, at: platform.now())
+                try await queue.stepFinished(run, current, state: state, counts: counts, error: error, at: platform.now())
             } catch {
                 let message = RunFailure.message(for: error)
                 logger.warning("run step failed", metadata: ["run": "\(run.id)", "step": "\(current.rawValue)", "error": "\(error)"])
@@ -78,8 +81,23 @@ struct RunPipeline: Sendable {
         }
     }
 
-    /// Runs one stage; returns the state and counts of its last step. `entered` is told each later step it starts.
+    /// Runs one stage; returns the state, counts and (for a failed export) error of its last step. `entered` is told each later step it starts.
     private func perform(
+        _ stage: Stage, run: RunRecord, environment: ControlStore.Environment, mailboxes: inout [SelectedMailbox], noise: inout [String: Int],
+        entered: (RunStep) -> Void
+    ) async throws -> (RunRecord.Step.State, [String: Int], String?) {
+        switch stage {
+        case .export:
+            return try await export(run: run, environment: environment)
+        case .notify:
+            return try await notify(run: run, environment: environment)
+        default:
+            let (state, counts) = try await performCore(stage, run: run, environment: environment, mailboxes: &mailboxes, noise: &noise, entered: entered)
+            return (state, counts, nil)
+        }
+    }
+
+    private func performCore(
         _ stage: Stage, run: RunRecord, environment: ControlStore.Environment, mailboxes: inout [SelectedMailbox], noise: inout [String: Int],
         entered: (RunStep) -> Void
     ) async throws -> (RunRecord.Step.State, [String: Int]) {
@@ -167,7 +185,45 @@ struct RunPipeline: Sendable {
             var counts = ["segments": try await segments.segments().count]
             if skipped > 0 { counts["segments_not_evaluated"] = skipped }
             return (.succeeded, counts)
+        case .export, .notify:
+            preconditionFailure("performed by perform(_:)")
         }
+    }
+
+    /// Writes the published result to each exporter serving the environment. A failure is the step's, not the
+    /// run's: the result stays published, and the next run sends what is still missing.
+    private func export(run: RunRecord, environment: ControlStore.Environment) async throws -> (RunRecord.Step.State, [String: Int], String?) {
+        var served: [any ResultExporter] = []
+        for exporter in exporters where try await exporter.serves(environment) { served.append(exporter) }
+        guard !served.isEmpty else { return (.skipped, [:], nil) }
+        let queue = platform.runs
+        let moment = platform.now
+        var counts: [String: Int] = [:]
+        for exporter in served {
+            do {
+                let figures = try await exporter.export(environment) { progress in
+                    try? await queue.stepFinished(run, .export, state: .running, counts: progress, at: moment())
+                }
+                for (key, value) in figures { counts[key, default: 0] += value }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                logger.warning("export failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+                let latest = try await queue.run(tenant: run.tenantID, id: run.id)?.steps.first { $0.step == .export }?.counts ?? [:]
+                return (.failed, latest.merging(counts) { $1 }, RunFailure.message(for: error))
+            }
+        }
+        return (.succeeded, counts, nil)
+    }
+
+    /// Queues the run's summary for the environment's webhook, signed when it is sent; never a row of data.
+    private func notify(run: RunRecord, environment: ControlStore.Environment) async throws -> (RunRecord.Step.State, [String: Int], String?) {
+        guard try await platform.webhooks.webhook(tenant: run.tenantID, environment: run.environmentID) != nil else { return (.skipped, [:], nil) }
+        let body = try await RunAnnouncement.body(run: run, environment: environment, platform: platform)
+        let queued = try await platform.webhooks.enqueue(
+            tenant: run.tenantID, environment: run.environmentID, event: RunAnnouncement.event, body: body, at: platform.now())
+        return (queued ? .succeeded : .skipped, ["deliveries": queued ? 1 : 0], nil)
     }
 
     /// `rapport enrich`: an operator runs the pipeline over activity already in Rapport (imported), in its own process.
@@ -190,7 +246,7 @@ struct RunPipeline: Sendable {
             .map { RoleGrant(role: $0.role, environmentID: $0.environmentID) }
         let caller = Caller(identity: .principal(tenantID: run.tenantID, principalID: UUID()), keyID: Caller.systemKeyID, roles: grants)
         return try await platform.prerequisites.check(tenant: run.tenantID, environment: run.environmentID, caller: caller, at: platform.now())
-            .filter { $0.status == .failed }.map(\.id)
+            .filter { $0.status == .failed && !Prerequisites.advisory.contains($0.id) }.map(\.id)
     }
 }
 

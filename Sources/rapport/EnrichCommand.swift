@@ -1,4 +1,5 @@
 import ArgumentParser
+import Connectors
 import Engagement
 import Foundation
 import Logging
@@ -10,7 +11,8 @@ import Worker
 /// The run goes through the queue and `RunPipeline` exactly as a worker's does (created
 /// already claimed, so no region worker races for it): the stored weights and rules,
 /// the same steps recorded, segments re-evaluated on publish. It collects nothing: the
-/// activity is what `rapport import` (or a push) stored.
+/// activity is what `rapport import` (or a push) stored. An attached Dataverse organization receives the
+/// result as after any run; the webhook's delivery is queued for the region's worker to send.
 struct EnrichCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrich",
@@ -29,11 +31,20 @@ struct EnrichCommand: AsyncParsableCommand {
             let platform = context.runtime.services.platform
             let tenant = try await context.control.findTenant(target.tenant)
             let environment = try await context.control.findEnvironment(tenant: tenant.id, target.environment)
+            let logger = Logger(label: "rapport.enrich", level: .warning)
+            let dataverse = DataverseConnector(platform: platform, logger: logger)
             let worker = RegionWorker(
                 platform: platform,
                 configuration: .init(region: environment.region, workerID: "rapport-enrich/\(ProcessInfo.processInfo.processIdentifier)", lease: 300),
-                logger: Logger(label: "rapport.enrich", level: .warning))
-            let finished = try await worker.enrichNow(environment, asOf: moment)
+                exporters: [dataverse], logger: logger)
+            let finished: RunRecord
+            do {
+                finished = try await worker.enrichNow(environment, asOf: moment)
+                try? await dataverse.shutdown()
+            } catch {
+                try? await dataverse.shutdown()
+                throw error
+            }
             for step in finished.steps where step.state != .pending {
                 let counts = step.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 print("  \(step.step.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(step.state.rawValue)\(counts.isEmpty ? "" : ": \(counts)")\(step.error.map { ": \($0)" } ?? "")")

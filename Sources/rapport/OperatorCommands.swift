@@ -1,6 +1,8 @@
 import ArgumentParser
+import Connectors
 import Engagement
 import Foundation
+import Logging
 import Platform
 
 /// `rapport tenant create|list|bootstrap`.
@@ -157,11 +159,11 @@ struct LicenceCommand: AsyncParsableCommand {
     }
 }
 
-/// `rapport dataverse attach|detach`.
+/// `rapport dataverse attach|detach|provision|export`.
 struct DataverseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dataverse", abstract: "Attach or detach an environment's Dataverse organization.",
-        subcommands: [Attach.self, Detach.self])
+        commandName: "dataverse", abstract: "Attach, detach, provision or export to an environment's Dataverse organization.",
+        subcommands: [Attach.self, Detach.self, Provision.self, Export.self])
 
     struct Attach: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Attach (or replace) the Dataverse organization.")
@@ -177,6 +179,36 @@ struct DataverseCommand: AsyncParsableCommand {
                 _ = try await context.control.attachDataverse(
                     tenant: owner.id, environment: environment.id, organizationURL: url, organizationID: organization, by: context.caller)
                 print("attached \(url) to \(environment.name)")
+            }
+        }
+    }
+
+    struct Provision: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create Rapport's tables, columns, lookup and alternate keys in the attached organization (idempotent).")
+        @OptionGroup var target: EnvironmentOptions
+        func run() async throws {
+            try await OperatorContext.run { context in
+                let owner = try await context.control.findTenant(target.tenant)
+                let environment = try await context.control.findEnvironment(tenant: owner.id, target.environment)
+                let connector = DataverseConnector(platform: context.runtime.services.platform, logger: Logger(label: "rapport.dataverse", level: .warning))
+                let figures = try await connector.provision(environment)
+                print("provisioned: " + figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the published result to the attached organization now (what changed since the last export).")
+        @OptionGroup var target: EnvironmentOptions
+        func run() async throws {
+            try await OperatorContext.run { context in
+                let owner = try await context.control.findTenant(target.tenant)
+                let environment = try await context.control.findEnvironment(tenant: owner.id, target.environment)
+                let connector = DataverseConnector(platform: context.runtime.services.platform, logger: Logger(label: "rapport.dataverse", level: .warning))
+                let figures = try await connector.export(environment) { _ in }
+                print("exported: " + figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
         }
     }

@@ -1,6 +1,7 @@
 import AdminAPI
 import ArgumentParser
 import Configuration
+import Connectors
 import Foundation
 import Logging
 import Mail
@@ -8,6 +9,8 @@ import Platform
 import Worker
 
 /// `rapport serve`: the admin API and the pages, the scheduler and the mail outbox.
+///
+/// Webhook deliveries are sent by the region workers, which already speak HTTP to the outside.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the admin API, the pages, the scheduler and the outbox; migrations run before it listens.")
@@ -19,7 +22,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await AppSettings.loadOrFail(host: host, port: port, configFile: config)
         let logger = Logger(label: "rapport", level: settings.logLevel)
-        let runtime = try await AppRuntime.open(settings, logger: logger)
+        var runtime = try await AppRuntime.open(settings, logger: logger)
+        // The prerequisite checklist asks attached Dataverse organizations whether the app may write there.
+        let dataverse = DataverseConnector(platform: runtime.platform, logger: logger)
+        runtime.services.platform.dataverseProbe = dataverse
         let platform = runtime.platform
         let scheduler = SchedulerService(
             scheduler: EnrichmentScheduler(platform: platform), interval: .seconds(settings.schedulerInterval), logger: logger)
@@ -29,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
                 host: settings.smtp.host, port: settings.smtp.port, from: settings.smtp.from,
                 username: settings.smtp.username, password: settings.smtp.password),
             logger: logger)
-        let app = AdminApplication.build(runtime: runtime, settings: settings, services: [scheduler, sender], logger: logger)
+        let app = AdminApplication.build(runtime: runtime, settings: settings, services: [scheduler, sender, dataverse], logger: logger)
         try await app.runService()
     }
 }

@@ -14,6 +14,9 @@ struct LifecycleFixture {
     let viewerKey: String
 
     var tenantID: UUID { UUID(uuidString: tenant.id)! }
+    /// The `crm{N}` label of an organization in each region's geography.
+    static let dataverseLabel: [Region: String] = [.uk: "crm11", .eu: "crm4", .na: "crm"]
+
     func environmentID(_ region: Region) -> UUID { UUID(uuidString: tenant.environments[region]!)! }
     func base(_ region: Region) -> String { "/v1/tenants/\(tenant.id)/environments/\(tenant.environments[region]!)" }
 
@@ -42,7 +45,7 @@ struct LifecycleFixture {
         _ = try await client.call(.put, "\(uri)/licence", key: tenant.ownerKey, json: ["status": "active", "seats": 100, "expires_on": "2099-12-31"])
         for region in regions {
             let base = "\(uri)/environments/\(tenant.environments[region]!)"
-            _ = try await client.call(.put, "\(base)/dataverse", key: tenant.ownerKey, json: ["organization_url": "https://\(name.lowercased()).crm.dynamics.com", "organization_id": UUID().uuidString])
+            _ = try await client.call(.put, "\(base)/dataverse", key: tenant.ownerKey, json: ["organization_url": "https://\(name.lowercased()).\(Self.dataverseLabel[region]!).dynamics.com", "organization_id": UUID().uuidString])
             _ = try await client.call(
                 .post, "\(base)/customer-data/accounts", key: tenant.ownerKey,
                 json: ["accounts": [["id": "A1", "name": "Fabrikam", "domains": ["fabrikam.com"]], ["id": "A2", "name": "Tailspin", "domains": ["tailspin.com"]]]])

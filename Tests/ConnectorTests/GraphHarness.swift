@@ -20,6 +20,8 @@ struct GraphHarness {
     let operatorKey: String
     let server: FakeGraphServer
     let collector: GraphCollector
+    /// What runs export to (the Dataverse tests give a connector pointed at the fake Dataverse).
+    var exporters: [any ResultExporter] = []
 
     var platform: Platform { services.platform }
     var store: FakeGraphStore { server.store }
@@ -30,7 +32,8 @@ struct GraphHarness {
     static let clientSecret = "s3cr3t~Graph.Client_Secret"
 
     static func make(
-        _ parameters: FakeTenantGenerator.Parameters = .init(), configure: (inout GraphSettings) -> Void = { _ in }
+        _ parameters: FakeTenantGenerator.Parameters = .init(), configure: (inout GraphSettings) -> Void = { _ in },
+        platform configurePlatform: (inout Platform) -> Void = { _ in }
     ) async throws -> GraphHarness {
         let control = try await TestDatabases.shared.createDatabase(prefix: "control")
         var regions: [Region: String] = [:]
@@ -53,6 +56,7 @@ struct GraphHarness {
             backoffBase: .milliseconds(10), backoffCap: .seconds(5))
         configure(&graph)
         platform.graph = graph
+        configurePlatform(&platform)
         let services = AppServices(platform: platform, maximumBodyBytes: 1 << 20)
         let (_, key) = try await controlStore.createOperator(name: "operator-\(UUID().uuidString.prefix(8))")
         return GraphHarness(
@@ -71,7 +75,9 @@ struct GraphHarness {
     }
 
     func worker(_ id: String = "graph-worker", lease: TimeInterval = 60) -> RegionWorker {
-        RegionWorker(platform: platform, configuration: .init(region: .uk, workerID: id, lease: lease), collectors: [collector], logger: .init(label: id))
+        RegionWorker(
+            platform: platform, configuration: .init(region: .uk, workerID: id, lease: lease), collectors: [collector], exporters: exporters,
+            logger: .init(label: id))
     }
 
     func shutdown() async {

@@ -15,13 +15,19 @@ struct GraphTenantFixture {
     let viewerKey: String
     let environment: UUID
     let reference: UUID
+    /// Accounts 0 ..< accountCount were imported, with ids `accountIDs(index)`, each with contact `c1@account{index}.example`.
+    let accountCount: Int
+
+    /// The uk environments' Dataverse organization (United Kingdom: crm11).
+    static let dataverse = (url: "https://contoso.crm11.dynamics.com", organizationID: UUID(uuidString: "0f6f7d4e-5a8b-4c3d-9e2f-1a0b9c8d7e6f")!)
 
     var uri: String { "/v1/tenants/\(tenantID.uuidString.lowercased())" }
     var base: String { "\(uri)/environments/\(environment.uuidString.lowercased())" }
 
     static func create(
         _ client: any TestClientProtocol, harness: GraphHarness, secret: String = GraphHarness.clientSecret, register: Bool = true,
-        grant: Bool = true, groups: [String] = ["Sales"]
+        grant: Bool = true, groups: [String] = ["Sales"], dataverse: (url: String, organizationID: UUID) = GraphTenantFixture.dataverse,
+        accountIDs: (Int) -> String = { "A\($0)" }
     ) async throws -> GraphTenantFixture {
         let fake = harness.tenant
         let created = try await client.call(.post, "/v1/tenants", key: harness.operatorKey, json: ["name": "Contoso \(UUID().uuidString.prefix(6))", "email_domains": [fake.domain]])
@@ -59,9 +65,11 @@ struct GraphTenantFixture {
         }.max() ?? 0)
         for environment in environments {
             let base = "\(uri)/environments/\(environment)"
-            _ = try await client.call(.put, "\(base)/dataverse", key: ownerKey, json: ["organization_url": "https://contoso.crm4.dynamics.com", "organization_id": UUID().uuidString])
-            let accounts = (0..<max(1, accountCount)).map { ["id": "A\($0)", "name": "Account \($0)", "domains": ["account\($0).example"]] as [String: Any] }
-            let contacts = (0..<max(1, accountCount)).map { ["id": "C\($0)", "account_id": "A\($0)", "emails": ["emailaddress1": "c1@account\($0).example"]] as [String: Any] }
+            let attached = try await client.call(
+                .put, "\(base)/dataverse", key: ownerKey, json: ["organization_url": dataverse.url, "organization_id": dataverse.organizationID.uuidString])
+            #expect(attached.status == .ok, "\(attached.text)")
+            let accounts = (0..<max(1, accountCount)).map { ["id": accountIDs($0), "name": "Account \($0)", "domains": ["account\($0).example"]] as [String: Any] }
+            let contacts = (0..<max(1, accountCount)).map { ["id": "C\($0)", "account_id": accountIDs($0), "emails": ["emailaddress1": "c1@account\($0).example"]] as [String: Any] }
             #expect(try await client.call(.post, "\(base)/customer-data/accounts", key: ownerKey, json: ["accounts": accounts]).status == .ok)
             #expect(try await client.call(.post, "\(base)/customer-data/contacts", key: ownerKey, json: ["contacts": contacts]).status == .ok)
         }
@@ -97,7 +105,7 @@ struct GraphTenantFixture {
         }
         return GraphTenantFixture(
             tenantID: UUID(uuidString: tenant)!, ownerKey: ownerKey, o365Key: o365Key, adminKey: adminKey, viewerKey: viewerKey,
-            environment: UUID(uuidString: environments[0])!, reference: UUID(uuidString: environments[1])!)
+            environment: UUID(uuidString: environments[0])!, reference: UUID(uuidString: environments[1])!, accountCount: max(1, accountCount))
     }
 
     /// Queues "Run now" for the Graph environment and returns its id.

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import Platform
 
-/// Environments, their Dataverse attachment and their prerequisite checklist.
+/// Environments, their Dataverse attachment, their webhook and their prerequisite checklist.
 struct EnvironmentRoutes {
     let platform: Platform
     let maximumBodyBytes: Int
@@ -18,6 +18,9 @@ struct EnvironmentRoutes {
         environment.get("dataverse", use: dataverse)
         environment.put("dataverse", use: attach)
         environment.delete("dataverse", use: detach)
+        environment.get("webhook", use: webhook)
+        environment.put("webhook", use: saveWebhook)
+        environment.delete("webhook", use: deleteWebhook)
         environment.get("prerequisites", use: prerequisites)
     }
 
@@ -74,6 +77,30 @@ struct EnvironmentRoutes {
     @Sendable func detach(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         try context.authorize(.administerEnvironment)
         try await control.detachDataverse(tenant: context.tenantID, environment: context.environment.id, by: context.caller)
+        return Response(status: .noContent)
+    }
+
+    /// The environment's webhook (without its secret); 404 when none is set.
+    @Sendable func webhook(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.administerEnvironment)
+        guard let webhook = try await platform.webhooks.webhook(tenant: context.tenantID, environment: context.environment.id) else {
+            throw ServiceError.notFound("webhook")
+        }
+        return try json(webhook)
+    }
+
+    /// Sets or replaces the webhook; the answer carries the new signing secret, the only time it is shown.
+    @Sendable func saveWebhook(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.administerEnvironment)
+        let body = try await RequestBody.read(request, limit: maximumBodyBytes, allowed: ["url"])
+        let saved = try await platform.webhooks.save(
+            tenant: context.tenantID, environment: context.environment.id, url: try body.string("url"), by: context.caller)
+        return try json(SavedWebhook(webhook: saved.webhook, secret: saved.secret))
+    }
+
+    @Sendable func deleteWebhook(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
+        try context.authorize(.administerEnvironment)
+        try await platform.webhooks.delete(tenant: context.tenantID, environment: context.environment.id, by: context.caller)
         return Response(status: .noContent)
     }
 

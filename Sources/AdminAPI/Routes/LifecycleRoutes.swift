@@ -82,7 +82,7 @@ struct LifecycleRoutes {
     @Sendable func saveEnrichment(_ request: Request, context: EnvironmentRequestContext) async throws -> Response {
         let body = try await RequestBody.read(
             request, limit: services.maximumBodyBytes,
-            allowed: ["name", "addresses", "groups", "agreed", "dataset", "email_field", "schedule", "weights", "rules"])
+            allowed: ["name", "addresses", "groups", "agreed", "dataset", "email_field", "schedule", "weights", "rules", "export_levels"])
         guard let agreed = body.object["agreed"]?.boolValue else {
             throw ServiceError(.invalid, "must be true or false", field: "agreed")
         }
@@ -93,6 +93,7 @@ struct LifecycleRoutes {
             schedule: body.has("schedule") ? try body.choice("schedule", EnrichmentConfiguration.Schedule.self) : .weekly)
         if body.has("weights") { configuration.weights = try body.decode("weights", ScoreWeightsInput.self, keys: ScoreWeightsInput.keys).weights }
         if body.has("rules") { configuration.rules = try body.decode("rules", NoiseRulesInput.self, keys: NoiseRulesInput.keys).rules }
+        if body.has("export_levels") { configuration.exportLevels = try Self.exportLevels(try body.stringArray("export_levels")) }
         do {
             let outcome = try await platform.saveEnrichment(
                 tenant: context.tenantID, environment: context.environment.id, configuration, by: context.caller)
@@ -100,6 +101,15 @@ struct LifecycleRoutes {
         } catch let rejection as ConfigurationRejection {
             return try json(RejectionResponse(rejection), status: .unprocessableContent)
         }
+    }
+
+    /// The levels to export to Dataverse: each of `Year`, `Month`, `Week` at most once, in the product's order.
+    static func exportLevels(_ levels: [String]) throws -> [String] {
+        for level in levels where !EnrichmentConfiguration.levels.contains(level) {
+            throw ServiceError(.invalid, "\"\(level)\" is not a level; use Year, Month or Week", field: "export_levels")
+        }
+        guard Set(levels).count == levels.count else { throw ServiceError(.invalid, "names a level twice", field: "export_levels") }
+        return EnrichmentConfiguration.levels.filter(levels.contains)
     }
 
     struct RejectionResponse: Encodable {

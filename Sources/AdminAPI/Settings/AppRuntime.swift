@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// its service group so that they shut down last; a one-shot command calls `shutdown()`.
 public struct AppRuntime: Sendable {
     public let databases: DatabaseSet
-    public let services: AppServices
+    public var services: AppServices
     public let logger: Logger
 
     public var platform: Platform { services.platform }
@@ -27,6 +27,8 @@ public struct AppRuntime: Sendable {
             control: control, regions: regions, serviceSecret: try settings.resolveSecret(), publicBaseURL: settings.publicBaseURL,
             firstRunDelay: settings.firstRunDelayHours * 3600)
         platform.graph = settings.graph
+        platform.dataverse = settings.dataverse
+        platform.webhooksAllowHTTP = settings.webhooksAllowHTTP
         let services = AppServices(platform: platform, maximumBodyBytes: settings.maximumBodyBytes)
         return AppRuntime(databases: databases, services: services, logger: logger)
     }

@@ -34,6 +34,10 @@ public struct AppSettings: Sendable {
     public var smtp: SMTPSettings
     /// Microsoft Graph (`graph.*`, issue 8): hosts, limits, the key sealing client secrets.
     public var graph = GraphSettings()
+    /// The Dataverse export (`dataverse.*`, issue 17): hosts, limits, batch size.
+    public var dataverse = DataverseSettings()
+    /// `webhook.allow.http`: webhooks may use http:// URLs (development only).
+    public var webhooksAllowHTTP = false
 
     public static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], configFile: String? = nil) async throws -> AppSettings {
         var providers: [any ConfigProvider] = [
@@ -95,6 +99,8 @@ public struct AppSettings: Sendable {
                 username: config.string(forKey: "smtp.username"),
                 password: config.string(forKey: "smtp.password", isSecret: true)))
         settings.graph = graph
+        settings.dataverse = try Self.dataverseSettings(config)
+        settings.webhooksAllowHTTP = config.bool(forKey: "webhook.allow.http", default: false)
         return settings
     }
 
@@ -138,6 +144,27 @@ public struct AppSettings: Sendable {
         guard (1...256).contains(graph.maximumConcurrency) else { throw SettingsError("graph.max.concurrency must be 1 to 256") }
         guard (1...1000).contains(graph.pageSize) else { throw SettingsError("graph.page.size must be 1 to 1000") }
         return graph
+    }
+
+    /// The `dataverse.*` settings (issue 17); defaults in `DataverseSettings` and the README.
+    static func dataverseSettings(_ config: ConfigReader) throws -> DataverseSettings {
+        var dataverse = DataverseSettings()
+        dataverse.loginURL = config.string(forKey: "dataverse.login.url")
+        dataverse.apiURL = config.string(forKey: "dataverse.api.url")
+        dataverse.maximumConcurrency = config.int(forKey: "dataverse.max.concurrency", default: dataverse.maximumConcurrency)
+        dataverse.batchSize = config.int(forKey: "dataverse.batch.size", default: dataverse.batchSize)
+        dataverse.maximumRetries = config.int(forKey: "dataverse.max.retries", default: dataverse.maximumRetries)
+        dataverse.requestTimeout = .seconds(config.int(forKey: "dataverse.timeout.seconds", default: 120))
+        dataverse.keyActivationTimeout = .seconds(config.int(forKey: "dataverse.key.wait.seconds", default: 600))
+        dataverse.publisherPrefix = config.string(forKey: "dataverse.publisher.prefix", default: dataverse.publisherPrefix)
+        guard (1...52).contains(dataverse.maximumConcurrency) else {
+            throw SettingsError("dataverse.max.concurrency must be 1 to 52 (Dataverse refuses more concurrent requests)")
+        }
+        guard (1...1000).contains(dataverse.batchSize) else { throw SettingsError("dataverse.batch.size must be 1 to 1000") }
+        guard dataverse.publisherPrefix.range(of: "^[a-z][a-z0-9]{1,7}$", options: .regularExpression) != nil, !dataverse.publisherPrefix.hasPrefix("mscrm") else {
+            throw SettingsError("dataverse.publisher.prefix must be 2 to 8 lowercase letters and digits, starting with a letter, not mscrm")
+        }
+        return dataverse
     }
 
     /// The same settings with only the control database and `region`'s database.

@@ -22,10 +22,18 @@ public struct EnrichmentConfiguration: Sendable, Codable, Equatable {
     public var weights: ScoreWeights
     /// Noise rules and exclusions (addresses, domains).
     public var rules: NoiseRules
+    /// The aggregation levels each run writes to the attached Dataverse organization (`Year`, `Month`, `Week`).
+    public var exportLevels: [String]
+
+    /// The levels a run exports unless told otherwise.
+    public static let defaultExportLevels = ["Year", "Month"]
+    /// Every aggregation level, in the product's order.
+    public static let levels = ["Year", "Month", "Week"]
 
     public init(
         name: String, addresses: [String], groups: [String], agreed: Bool, dataset: String = "business_accounts",
-        emailField: String, schedule: Schedule = .weekly, weights: ScoreWeights = .defaults, rules: NoiseRules = NoiseRules()
+        emailField: String, schedule: Schedule = .weekly, weights: ScoreWeights = .defaults, rules: NoiseRules = NoiseRules(),
+        exportLevels: [String] = EnrichmentConfiguration.defaultExportLevels
     ) {
         self.name = name
         self.addresses = addresses
@@ -36,6 +44,7 @@ public struct EnrichmentConfiguration: Sendable, Codable, Equatable {
         self.schedule = schedule
         self.weights = weights
         self.rules = rules
+        self.exportLevels = exportLevels
     }
 }
 

@@ -78,15 +78,15 @@ public struct EnrichmentStore: Sendable {
         try await connection.execute(
             """
             INSERT INTO enrichment (tenant_id, environment_id, name, agreed, dataset, email_field, schedule, weights, rules,
-                                    requested_addresses, requested_groups, created_at, updated_at)
+                                    requested_addresses, requested_groups, export_levels, created_at, updated_at)
             VALUES (\(tenant), \(environment), \(configuration.name), \(configuration.agreed), \(configuration.dataset),
                     \(configuration.emailField), \(configuration.schedule.rawValue), \(PostgresJSON(configuration.weights)),
-                    \(PostgresJSON(configuration.rules)), \(configuration.addresses), \(configuration.groups), \(moment), \(moment))
+                    \(PostgresJSON(configuration.rules)), \(configuration.addresses), \(configuration.groups), \(configuration.exportLevels), \(moment), \(moment))
             ON CONFLICT (tenant_id, environment_id) DO UPDATE SET
                 name = excluded.name, agreed = excluded.agreed, dataset = excluded.dataset, email_field = excluded.email_field,
                 schedule = excluded.schedule, weights = excluded.weights, rules = excluded.rules,
                 requested_addresses = excluded.requested_addresses, requested_groups = excluded.requested_groups,
-                updated_at = excluded.updated_at,
+                export_levels = excluded.export_levels, updated_at = excluded.updated_at,
                 next_run_at = CASE WHEN excluded.schedule = 'off' THEN NULL ELSE enrichment.next_run_at END
             """)
         try await connection.execute("DELETE FROM enrichment_mailbox WHERE tenant_id = \(tenant) AND environment_id = \(environment)")

@@ -97,10 +97,12 @@ public struct RunQueue: Sendable {
     }
 
     public func stepStarted(_ run: RunRecord, _ step: RunStep, at moment: Date) async throws {
+        // An upsert: a run queued before a step existed has no row for it.
         try await pool.query(
             """
-            UPDATE run_step SET state = 'running', started_at = \(moment), finished_at = NULL, error = NULL
-            WHERE tenant_id = \(run.tenantID) AND run_id = \(run.id) AND position = \(step.position)
+            INSERT INTO run_step (tenant_id, run_id, position, step, state, started_at)
+            VALUES (\(run.tenantID), \(run.id), \(step.position), \(step.rawValue), 'running', \(moment))
+            ON CONFLICT (tenant_id, run_id, position) DO UPDATE SET state = 'running', started_at = excluded.started_at, finished_at = NULL, error = NULL
             """)
     }
 

@@ -7,6 +7,10 @@ public enum RunStep: String, Sendable, Codable, CaseIterable {
     case aggregate
     case score
     case publish
+    /// Writes the published rows to the attached Dataverse organization (skipped without one).
+    case export
+    /// Queues the signed summary for the environment's webhook (skipped without one).
+    case notify
 
     public var position: Int { Self.allCases.firstIndex(of: self)! }
 }

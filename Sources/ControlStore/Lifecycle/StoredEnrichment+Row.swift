@@ -6,7 +6,7 @@ extension StoredEnrichment {
     /// The select list `init(row:)` reads, of table `enrichment` aliased `e`, with the count of its mailboxes.
     static let columns: PostgresQuery = """
         name, agreed, dataset, email_field, schedule, weights, rules, requested_addresses, requested_groups,
-        next_run_at, updated_at,
+        next_run_at, updated_at, export_levels,
         (SELECT count(*) FROM enrichment_mailbox m WHERE m.tenant_id = e.tenant_id AND m.environment_id = e.environment_id) AS mailbox_count
         """
 
@@ -18,7 +18,8 @@ extension StoredEnrichment {
             dataset: try row.decode(column: "dataset"), emailField: try row.decode(column: "email_field"),
             schedule: EnrichmentConfiguration.Schedule(rawValue: try row.decode(column: "schedule")) ?? .weekly,
             weights: try row.decode(PostgresJSON<ScoreWeights>.self, column: "weights").value,
-            rules: try row.decode(PostgresJSON<NoiseRules>.self, column: "rules").value)
+            rules: try row.decode(PostgresJSON<NoiseRules>.self, column: "rules").value,
+            exportLevels: try row.decode(column: "export_levels"))
         self.init(
             configuration: configuration, mailboxCount: try row.decode(column: "mailbox_count"),
             nextRunAt: try row.decode(column: "next_run_at"), updatedAt: try row.decode(column: "updated_at"))

@@ -6,6 +6,8 @@ public indirect enum JSONText: Sendable, Hashable {
     case bool(Bool)
     case int(Int)
     case double(Double)
+    /// A number written with exactly `places` decimals (a Dataverse decimal column's precision).
+    case decimal(Double, places: Int)
     case string(String)
     case array([JSONText])
     case object([(String, JSONText)])
@@ -34,6 +36,8 @@ public indirect enum JSONText: Sendable, Hashable {
         case .double(let d):
             // Fixed precision: the same bytes on every platform.
             out += Array(String(format: "%.4f", d).utf8)
+        case .decimal(let d, let places):
+            out += Array(String(format: "%.\(places)f", d).utf8)
         case .string(let s): Self.quote(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

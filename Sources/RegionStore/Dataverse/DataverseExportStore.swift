@@ -1,0 +1,130 @@
+import Engagement
+import Foundation
+import Postgres
+
+/// What an environment last wrote to a Dataverse organization, beside the published rows it came from.
+///
+/// The export pages through the published run's rows together with the hash
+/// each row's record had when it was last accepted (`page`), records the hashes
+/// of what Dataverse accepted (`recordExported`), and finds the rows that are
+/// gone from the result (`gone`), to delete them there and forget them here.
+public struct DataverseExportStore: Sendable {
+    public let slice: EnvironmentDatabase
+    var environment: UUID { slice.environment }
+
+    public init(_ slice: EnvironmentDatabase) {
+        self.slice = slice
+    }
+
+    /// A row's identity in the organization: its alternate key.
+    public struct RowKey: Sendable, Hashable, Comparable {
+        public var level: String
+        /// `YYYY-MM-DD`.
+        public var periodStart: String
+        public var accountID: String
+
+        public init(level: String, periodStart: String, accountID: String) {
+            self.level = level
+            self.periodStart = periodStart
+            self.accountID = accountID
+        }
+
+        public static func < (a: RowKey, b: RowKey) -> Bool {
+            (a.level, a.periodStart, a.accountID) < (b.level, b.periodStart, b.accountID)
+        }
+    }
+
+    /// A published row and the hash of its record as last exported (nil: never exported to this organization).
+    public struct Candidate: Sendable {
+        public var row: EnrichedRow
+        public var exportedHash: String?
+
+        public var key: RowKey { RowKey(level: row.aggregationLevel, periodStart: row.aggregationStartDate, accountID: row.accountID) }
+    }
+
+    /// The run readers see now; nil before the first publish.
+    public func currentRun() async throws -> UUID? {
+        try await slice.transaction { connection in
+            try await connection.query("SELECT run_id FROM current_result WHERE environment_id = \(environment)").first(decoding: UUID.self)
+        }
+    }
+
+    /// Up to `limit` rows of `run` at `levels`, in key order after `after`, each with its last exported hash.
+    public func page(run: UUID, organization: UUID, levels: [String], after: RowKey?, limit: Int) async throws -> [Candidate] {
+        try await slice.transaction { connection in
+            var filter: PostgresQuery = "environment_id = \(environment) AND run_id = \(run) AND level = ANY(\(levels))"
+            if let after {
+                filter.append(" AND (level, period_start, account_id) > (\(after.level), \(after.periodStart)::date, \(after.accountID))")
+            }
+            let rows = try await connection.query(
+                """
+                SELECT \(EnrichedRow.columns),
+                    (SELECT e.record_hash FROM dataverse_export_row e
+                     WHERE e.environment_id = account_engagement.environment_id AND e.organization_id = \(organization)
+                       AND e.level = account_engagement.level AND e.period_start = account_engagement.period_start
+                       AND e.account_id = account_engagement.account_id) AS record_hash
+                FROM account_engagement
+                WHERE \(filter)
+                ORDER BY level, period_start, account_id LIMIT \(limit)
+                """)
+            return try rows.map { Candidate(row: try EnrichedRow(row: $0), exportedHash: try $0.decode(column: "record_hash")) }
+        }
+    }
+
+    /// Records that the organization accepted these records (key and hash), as of `run`.
+    public func recordExported(organization: UUID, run: UUID, _ entries: [(key: RowKey, hash: String)]) async throws {
+        guard !entries.isEmpty else { return }
+        try await slice.transaction { connection in
+            try await connection.execute(
+                """
+                INSERT INTO dataverse_export_row (tenant_id, environment_id, organization_id, level, period_start, account_id, record_hash, run_id)
+                SELECT \(slice.tenant), \(environment), \(organization), k.level, k.period_start::date, k.account_id, k.record_hash, \(run)
+                FROM unnest(\(entries.map(\.key.level)), \(entries.map(\.key.periodStart)), \(entries.map(\.key.accountID)), \(entries.map(\.hash)))
+                    AS k (level, period_start, account_id, record_hash)
+                ON CONFLICT (tenant_id, environment_id, organization_id, level, period_start, account_id)
+                DO UPDATE SET record_hash = excluded.record_hash, run_id = excluded.run_id
+                """)
+        }
+    }
+
+    /// Up to `limit` rows exported to the organization that `run` no longer has at `levels` (or whose level is no longer exported).
+    public func gone(organization: UUID, run: UUID, levels: [String], limit: Int) async throws -> [RowKey] {
+        try await slice.transaction { connection in
+            try await connection.query(
+                """
+                SELECT e.level, to_char(e.period_start, 'YYYY-MM-DD') AS period_start, e.account_id
+                FROM dataverse_export_row e
+                WHERE e.environment_id = \(environment) AND e.organization_id = \(organization)
+                  AND NOT (e.level = ANY(\(levels)) AND EXISTS (
+                      SELECT 1 FROM account_engagement a
+                      WHERE a.environment_id = e.environment_id AND a.run_id = \(run) AND a.level = e.level
+                        AND a.period_start = e.period_start AND a.account_id = e.account_id))
+                ORDER BY e.level, e.period_start, e.account_id LIMIT \(limit)
+                """
+            ).map { RowKey(level: try $0.decode(column: "level"), periodStart: try $0.decode(column: "period_start"), accountID: try $0.decode(column: "account_id")) }
+        }
+    }
+
+    /// Forgets rows deleted from the organization.
+    public func forget(organization: UUID, _ keys: [RowKey]) async throws {
+        guard !keys.isEmpty else { return }
+        try await slice.transaction { connection in
+            try await connection.execute(
+                """
+                DELETE FROM dataverse_export_row e
+                USING unnest(\(keys.map(\.level)), \(keys.map(\.periodStart)), \(keys.map(\.accountID))) AS k (level, period_start, account_id)
+                WHERE e.environment_id = \(environment) AND e.organization_id = \(organization)
+                  AND e.level = k.level AND e.period_start = k.period_start::date AND e.account_id = k.account_id
+                """)
+        }
+    }
+
+    /// How many rows the organization holds from this environment, as far as Rapport knows.
+    public func exportedCount(organization: UUID) async throws -> Int {
+        try await slice.transaction { connection in
+            try await connection.query(
+                "SELECT count(*) FROM dataverse_export_row WHERE environment_id = \(environment) AND organization_id = \(organization)"
+            )[0].decode(Int.self, at: 0)
+        }
+    }
+}
