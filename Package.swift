@@ -155,6 +155,8 @@ let package = Package(
             name: "rapport-dev",
             dependencies: [
                 "Postgres", "Engagement", "Ingest", "Platform", "AdminAPI", "Worker", "Generator", "Connectors", "FakeGraph", "FakeDataverse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

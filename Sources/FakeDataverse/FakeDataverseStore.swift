@@ -26,6 +26,8 @@ public final class FakeDataverseStore: Sendable {
         var random = SplitMix64(seed: 42)
         var protection = ServiceProtection()
         var inFlight = 0
+        /// Write requests answered 2xx, kept while on (see `startJournal`).
+        var journal: [FakeDataverseRequest]?
         /// Where returned URLs point, e.g. `http://127.0.0.1:9400`; set when the server starts.
         var baseURL = "http://127.0.0.1"
     }
@@ -98,6 +100,19 @@ public final class FakeDataverseStore: Sendable {
         set { state.withLock { $0.baseURL = newValue } }
     }
 
+    /// Starts keeping every organization write (POST, PATCH, DELETE) answered 2xx, for replay (a benchmark's baseline).
+    public func startJournal() {
+        state.withLock { $0.journal = [] }
+    }
+
+    /// The writes kept since `startJournal`, in the order they were answered; stops keeping them.
+    public func takeJournal() -> [FakeDataverseRequest] {
+        state.withLock { state in
+            defer { state.journal = nil }
+            return state.journal ?? []
+        }
+    }
+
     /// Revokes every issued token: the next request with one gets 401.
     public func expireTokens() {
         state.withLock { $0.tokens.removeAll() }
@@ -133,6 +148,9 @@ public final class FakeDataverseStore: Sendable {
         state.withLock { state in
             state.inFlight -= 1
             if let admitted { state.protection.leave(admitted) }
+            if state.journal != nil, (200..<300).contains(response.status), ["POST", "PATCH", "DELETE"].contains(operation.method) {
+                state.journal!.append(request)
+            }
         }
         return response
     }

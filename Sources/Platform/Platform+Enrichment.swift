@@ -42,7 +42,7 @@ extension Platform {
         let tenant = try await control.tenant(tenantID)
         let mailboxes = try EnrichmentStore.resolve(
             configuration, directory: try await directory.load(tenant: tenantID), tenantDomains: tenant.emailDomains)
-        let checks = try await prerequisites.check(tenant: tenantID, environment: environmentID, caller: caller, at: now())
+        let checks = try await prerequisites.check(tenant: tenantID, environment: environmentID, caller: caller, at: now(), probing: false)
         // A refusal does not block saving: saving is how consent is asked for again.
         let refused: Bool
         if case .refused = try await consentForPrerequisites(tenant: tenantID) { refused = true } else { refused = false }

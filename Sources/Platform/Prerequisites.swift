@@ -58,8 +58,9 @@ public struct Prerequisites: Sendable {
     /// Checks that gate nothing: a run still collects and publishes when they fail (the export step says why it did not write).
     public static let advisory: Set<String> = ["dataverse_reachable"]
 
-    /// Runs every check; the order is the checklist's.
-    public func check(tenant: UUID, environment environmentID: UUID, caller: Caller, at moment: Date) async throws
+    /// Runs every check; the order is the checklist's. `probing: false` leaves out the advisory checks that ask
+    /// another system (Dataverse), for the gates of a save or a run, which those checks never hold up.
+    public func check(tenant: UUID, environment environmentID: UUID, caller: Caller, at moment: Date, probing: Bool = true) async throws
         -> [PrerequisiteResult]
     {
         let environment = try await control.environment(tenant: tenant, id: environmentID)
@@ -95,7 +96,7 @@ public struct Prerequisites: Sendable {
 
         if let current = try await control.dataverseHistory(tenant: tenant, environment: environment.id).first(where: { $0.detachedAt == nil }) {
             results.append(passed("dataverse_attached", "organization \(current.organizationID.uuidString.lowercased()) at \(current.organizationURL)"))
-            if let reachability = await reachability(of: environment, attachment: current) { results.append(reachability) }
+            if probing, let reachability = await reachability(of: environment, attachment: current) { results.append(reachability) }
         } else {
             results.append(failed("dataverse_attached", "no Dataverse organization is attached to the environment",
                                   "Attach the environment's Dataverse organization (PUT …/environments/{environment}/dataverse or rapport dataverse attach)."))

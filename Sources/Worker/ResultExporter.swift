@@ -15,4 +15,8 @@ public protocol ResultExporter: Sendable {
     func export(_ environment: ControlStore.Environment, progress: @escaping @Sendable ([String: Int]) async -> Void) async throws -> [String: Int]
 }
 
-extension DataverseConnector: ResultExporter {}
+extension DataverseConnector: ResultExporter {
+    public func export(_ environment: ControlStore.Environment, progress: @escaping @Sendable ([String: Int]) async -> Void) async throws -> [String: Int] {
+        try await export(environment, full: false, progress: progress)
+    }
+}

@@ -245,7 +245,8 @@ struct RunPipeline: Sendable {
             .filter { $0.role == .owner || ($0.role == .admin && $0.environmentID == run.environmentID) }
             .map { RoleGrant(role: $0.role, environmentID: $0.environmentID) }
         let caller = Caller(identity: .principal(tenantID: run.tenantID, principalID: UUID()), keyID: Caller.systemKeyID, roles: grants)
-        return try await platform.prerequisites.check(tenant: run.tenantID, environment: run.environmentID, caller: caller, at: platform.now())
+        return try await platform.prerequisites.check(
+            tenant: run.tenantID, environment: run.environmentID, caller: caller, at: platform.now(), probing: false)
             .filter { $0.status == .failed && !Prerequisites.advisory.contains($0.id) }.map(\.id)
     }
 }

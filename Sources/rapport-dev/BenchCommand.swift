@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark beside its baseline and print both and the ratio.",
-        subcommands: [PostgresBench.self, ImportBench.self, AggregateBench.self, BenchAPICommand.self, GraphBench.self]
+        subcommands: [PostgresBench.self, ImportBench.self, AggregateBench.self, BenchAPICommand.self, GraphBench.self, DataverseBench.self]
     )
 }
 

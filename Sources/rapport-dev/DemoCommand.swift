@@ -3,6 +3,7 @@ import ArgumentParser
 import Configuration
 import Connectors
 import Engagement
+import FakeDataverse
 import FakeGraph
 import Foundation
 import Generator
@@ -17,7 +18,8 @@ import Worker
 /// `<data dir>/demo/organization`; serves its mailboxes from an in-process fake Microsoft Graph;
 /// brings the "Demo Org" tenant to every prerequisite met with an environment per region; grants
 /// consent; runs the enrichment of each environment through its region's worker and the Graph
-/// connector; prints a summary; then serves the pages with the scheduler and the three workers.
+/// connector, exporting each result to its Dataverse organization (three organizations behind an
+/// in-process fake Dataverse); prints a summary; then serves the pages with the scheduler and the three workers.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -69,10 +71,22 @@ struct DemoCommand: AsyncParsableCommand {
         settings.graph.loginURL = fakeGraph.loginURL
         settings.graph.apiURL = fakeGraph.apiURL
         printLine("fake Microsoft Graph on \(fakeGraph.loginURL) serving the organization's mailboxes")
+        let fakeDataverse = FakeDataverseServer(store: FakeDataverseStore(
+            app: FakeDataverseApp(tenantID: store.credentials.tenantID, clientID: clientID, clientSecret: clientSecret),
+            organizations: DemoTenant.environments.map { entry in
+                FakeDataverseOrganization(host: entry.dataverseHost, organizationID: entry.organizationID, applicationUsers: [.init(clientID: clientID)])
+            }))
+        try await fakeDataverse.start(logger: logger)
+        settings.dataverse.loginURL = fakeDataverse.baseURL
+        settings.dataverse.apiURL = fakeDataverse.baseURL
+        printLine("fake Dataverse on \(fakeDataverse.baseURL) holding \(DemoTenant.environments.map(\.dataverseHost).joined(separator: ", "))")
 
-        let runtime = try await AppRuntime.open(settings, logger: logger)
+        var runtime = try await AppRuntime.open(settings, logger: logger)
+        let dataverse = DataverseConnector(platform: runtime.platform, logger: logger)
+        runtime.services.platform.dataverseProbe = dataverse
         let platform = runtime.platform
         let collector = GraphCollector(platform: platform, logger: logger)
+        let connectors = DemoConnectors(collector: collector, dataverse: dataverse)
         do {
             try await runtime.migrate()
             let demo = try await DemoTenant.prepare(
@@ -82,9 +96,10 @@ struct DemoCommand: AsyncParsableCommand {
                 tenant \(demo.tenant.name): licence active, \(demo.environments.map { "\($0.name) (\($0.region.rawValue))" }.joined(separator: ", ")) \
                 with Dataverse attached and customer data imported; the enrichment saved; consent \(demo.consentGranted ? "granted" : "already granted")
                 """)
-            let runs = try await enrich(demo, platform: platform, asOf: asOf, collector: collector, logger: logger)
+            let runs = try await enrich(demo, platform: platform, asOf: asOf, connectors: connectors, logger: logger)
             let summary = DemoSummary(platform: platform, demo: demo, organization: organization, figures: figures)
             let mismatched = try await summary.report(runs: runs)
+            let unexported = summary.reportDataverse(fakeDataverse.store, runs: runs)
             guard runs.allSatisfy({ $0.status == .succeeded }) else {
                 for run in runs where run.status != .succeeded {
                     let failedStep = run.steps.first { $0.state == .failed }
@@ -96,34 +111,44 @@ struct DemoCommand: AsyncParsableCommand {
                 printLine("enriched customers differ from the generator's expectation in \(mismatched.joined(separator: ", "))")
                 throw ExitCode(1)
             }
+            if !unexported.isEmpty {
+                printLine("the Dataverse export is incomplete in \(unexported.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
             if noServe {
                 printLine("\nSign in with the owner's key: \(demo.ownerKey)\n(`rapport serve` serves the pages; `rapport worker --region …` runs the schedule)")
             } else {
-                try await serve(settings: settings, runtime: runtime, demo: demo, collector: collector)
+                try await serve(settings: settings, runtime: runtime, demo: demo, connectors: connectors)
             }
         } catch {
-            try? await collector.shutdown()
+            try? await connectors.shutdown()
+            await fakeDataverse.stop()
             await fakeGraph.stop()
             await runtime.shutdown()
             throw error
         }
-        try await collector.shutdown()
+        try await connectors.shutdown()
+        await fakeDataverse.stop()
         await fakeGraph.stop()
         await runtime.shutdown()
     }
 
     /// Queues a run of each environment as of the organization's day and lets each region's worker execute it.
     private func enrich(
-        _ demo: DemoTenant, platform: Platform, asOf: Date, collector: GraphCollector, logger: Logger
+        _ demo: DemoTenant, platform: Platform, asOf: Date, connectors: DemoConnectors, logger: Logger
     ) async throws -> [RunRecord] {
+        // The fake organizations start empty on every demo: what an earlier demo exported is forgotten.
+        for (environment, entry) in zip(demo.environments, DemoTenant.environments) {
+            try await platform.scope(for: environment).dataverseExport.forgetAll(organization: entry.organizationID)
+        }
         let queued = try await demo.queueRuns(platform: platform, asOf: asOf)
-        printLine("running the enrichment of each environment through its region's worker and the Graph connector…")
+        printLine("running the enrichment of each environment through its region's worker, the Graph connector and the Dataverse export…")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for region in Set(demo.environments.map(\.region)) {
                 group.addTask {
                     let worker = RegionWorker(
-                        platform: platform, configuration: .init(region: region, workerID: "demo/\(region.rawValue)"), collectors: [collector],
-                        logger: logger)
+                        platform: platform, configuration: .init(region: region, workerID: "demo/\(region.rawValue)"), collectors: [connectors.collector],
+                        exporters: [connectors.dataverse], logger: logger)
                     while try await worker.runOnce() {}
                 }
             }
@@ -137,14 +162,18 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Serves the pages, the scheduler and a worker per region until SIGINT or SIGTERM.
-    private func serve(settings: AppSettings, runtime: AppRuntime, demo: DemoTenant, collector: GraphCollector) async throws {
+    private func serve(settings: AppSettings, runtime: AppRuntime, demo: DemoTenant, connectors: DemoConnectors) async throws {
         let logger = Logger(label: "rapport", level: settings.logLevel)
         let platform = runtime.platform
         var services: [any Service] = [
             SchedulerService(scheduler: EnrichmentScheduler(platform: platform), interval: .seconds(settings.schedulerInterval), logger: logger),
+            WebhookSender(platform: platform, logger: logger),
         ]
         for region in Region.allCases {
-            services.append(RegionWorker(platform: platform, configuration: .init(region: region), collectors: [collector], logger: logger))
+            services.append(
+                RegionWorker(
+                    platform: platform, configuration: .init(region: region), collectors: [connectors.collector], exporters: [connectors.dataverse],
+                    logger: logger))
         }
         let environment = demo.environments.first { $0.region == .eu } ?? demo.environments[0]
         printLine("""
@@ -155,5 +184,16 @@ struct DemoCommand: AsyncParsableCommand {
             Ctrl-C stops the server; `rapport-dev demo` again starts over with fresh data.
             """)
         try await AdminApplication.build(runtime: runtime, settings: settings, services: services, logger: logger).runService()
+    }
+}
+
+/// The demo's connectors to the fake services: shared by the first runs and the served workers.
+struct DemoConnectors {
+    let collector: GraphCollector
+    let dataverse: DataverseConnector
+
+    func shutdown() async throws {
+        try await collector.shutdown()
+        try await dataverse.shutdown()
     }
 }

@@ -1,4 +1,5 @@
 import Engagement
+import FakeDataverse
 import Foundation
 import Generator
 import Platform
@@ -51,6 +52,26 @@ struct DemoSummary {
                 printLine("  \(pad(member.name, 35)) last email \(member.daysSinceLastEmail.map { "\($0) days ago" } ?? "never")")
             }
             if page.total > page.members.count { printLine("  … and \(page.total - page.members.count) more") }
+        }
+        return mismatched
+    }
+
+    /// Prints each environment's export to its Dataverse organization against what the organization holds;
+    /// returns the environments whose export failed or whose organization holds other than Rapport recorded.
+    @discardableResult
+    func reportDataverse(_ store: FakeDataverseStore, runs: [RunRecord]) -> [String] {
+        var mismatched: [String] = []
+        printLine("\nenvironment  Dataverse organization          export     rows sent  requests  rows held  office users")
+        for ((environment, run), entry) in zip(zip(demo.environments, runs), DemoTenant.environments) {
+            let step = run.steps.first { $0.step == .export }
+            let held = store.count(of: "rapport_accountengagement", in: entry.dataverseHost)
+            let users = store.count(of: "rapport_officeuser", in: entry.dataverseHost)
+            let counts = step?.counts ?? [:]
+            if step?.state != .succeeded || counts["organization_rows"] != held { mismatched.append(environment.name) }
+            printLine(
+                "\(pad(environment.name, 12)) \(pad(entry.dataverseHost, 31)) \(pad(step?.state.rawValue ?? "-", 10)) "
+                    + "\(pad("\(counts["rows_sent"] ?? 0)", 10)) \(pad("\(counts["requests"] ?? 0)", 9)) \(pad("\(held)", 10)) \(users)")
+            if let error = step?.error { printLine("  \(error)") }
         }
         return mismatched
     }

@@ -8,10 +8,11 @@ import Platform
 /// the directory, customer data, the Graph app registration, the saved enrichment, and consent.
 struct DemoTenant {
     static let name = "Demo Org"
-    static let environments: [(name: String, region: Region, dataverseHost: String)] = [
-        ("Demo UK", .uk, "demo-uk.crm11.dynamics.com"),
-        ("Demo EU", .eu, "demo-eu.crm4.dynamics.com"),
-        ("Demo NA", .na, "demo-na.crm.dynamics.com"),
+    /// One environment per region, each with its own Dataverse organization in that region's geography.
+    static let environments: [(name: String, region: Region, dataverseHost: String, organizationID: UUID)] = [
+        ("Demo UK", .uk, "demo-uk.crm11.dynamics.com", UUID(uuidString: "6f1c2b8e-0000-4000-8000-000000000001")!),
+        ("Demo EU", .eu, "demo-eu.crm4.dynamics.com", UUID(uuidString: "6f1c2b8e-0000-4000-8000-000000000002")!),
+        ("Demo NA", .na, "demo-na.crm.dynamics.com", UUID(uuidString: "6f1c2b8e-0000-4000-8000-000000000003")!),
     ]
 
     var tenant: Tenant
@@ -64,7 +65,7 @@ struct DemoTenant {
             emailFields: [])
         let existing = try await control.environments(tenant: tenant.id)
         var environments: [ControlStore.Environment] = []
-        for (index, entry) in Self.environments.enumerated() {
+        for entry in Self.environments {
             let environment: ControlStore.Environment
             if let known = existing.first(where: { $0.name == entry.name }) {
                 environment = known
@@ -72,11 +73,11 @@ struct DemoTenant {
                 environment = try await platform.createEnvironment(
                     tenant: tenant.id, name: entry.name, region: entry.region, profileType: .businessAccounts, by: ownerCaller)
             }
-            let attached = try await control.dataverseHistory(tenant: tenant.id, environment: environment.id).last
-            if attached == nil || attached?.detachedAt != nil {
+            let attached = try await control.dataverseHistory(tenant: tenant.id, environment: environment.id).first { $0.detachedAt == nil }
+            if attached?.organizationID != entry.organizationID {
                 _ = try await control.attachDataverse(
                     tenant: tenant.id, environment: environment.id, organizationURL: "https://\(entry.dataverseHost)",
-                    organizationID: UUID(uuidString: "6f1c2b8e-0000-4000-8000-00000000000\(index + 1)")!, by: ownerCaller)
+                    organizationID: entry.organizationID, by: ownerCaller)
             }
             _ = try await platform.scope(for: environment).customerData.replace(
                 accounts: accounts, contacts: contacts)

@@ -202,12 +202,14 @@ struct DataverseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the published result to the attached organization now (what changed since the last export).")
         @OptionGroup var target: EnvironmentOptions
+        @Flag(help: "Send every row again, as if nothing had been exported (after the organization was restored, copied or reset).")
+        var full = false
         func run() async throws {
             try await OperatorContext.run { context in
                 let owner = try await context.control.findTenant(target.tenant)
                 let environment = try await context.control.findEnvironment(tenant: owner.id, target.environment)
                 let connector = DataverseConnector(platform: context.runtime.services.platform, logger: Logger(label: "rapport.dataverse", level: .warning))
-                let figures = try await connector.export(environment) { _ in }
+                let figures = try await connector.export(environment, full: full) { _ in }
                 print("exported: " + figures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
         }

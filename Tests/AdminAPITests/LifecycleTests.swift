@@ -166,7 +166,8 @@ struct LifecycleTests {
             #expect(try await worker.runOnce())
             let done = try #require(try await platform.runs.run(tenant: fixture.tenantID, id: runs[0].id))
             #expect(done.status == .succeeded, "\(done.error ?? "")")
-            #expect(done.steps.map(\.state) == [.succeeded, .skipped, .skipped, .succeeded, .succeeded, .succeeded, .succeeded])
+            // No Dataverse exporter and no webhook: export and notify are skipped.
+            #expect(done.steps.map(\.state) == [.succeeded, .skipped, .skipped, .succeeded, .succeeded, .succeeded, .succeeded, .skipped, .skipped])
             // Weekly after: nothing a day later, one run a week after the first.
             #expect(try await scheduler.tick(at: granted.addingTimeInterval(6 * 3600 + 86_400)).enqueued.isEmpty)
             let weekly = try await scheduler.tick(at: granted.addingTimeInterval(6 * 3600 + 7 * 86_400))
@@ -175,7 +176,7 @@ struct LifecycleTests {
             #expect(latest.first?.trigger == .schedule)
             #expect(latest.first?.scheduledFor == granted.addingTimeInterval(6 * 3600 + 7 * 86_400))
             let progress = try await client.call(.get, "\(fixture.base(.uk))/runs/\(runs[0].id.uuidString)", key: fixture.viewerKey)
-            #expect((progress["steps"] as? [[String: Any]])?.count == 7)
+            #expect((progress["steps"] as? [[String: Any]])?.count == 9)
         }
         await harness.shutdown()
     }

@@ -43,7 +43,7 @@ struct GraphCrashTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             ChildProcess.kill9(pid)
-            #expect(reached, "the worker never got two mailboxes in; see \(log)")
+            #expect(reached, "the worker never got two mailboxes in: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no log")")
             let before = store.counters
             let finished = Set(try await platform.graphRunMailboxes.entries(tenant: fixture.tenantID, run: runID).filter { $0.kind == "email" && $0.state == .done }
                 .compactMap(\.directoryID))

@@ -22,6 +22,7 @@ case $scale in
     region=""                # 5,000,000 emails, 500,000 meetings, 100,000 accounts (docs/benchmarks.md)
     graph=""                 # 2,500 mailboxes × 400 messages + 100 meetings, then 5 % 429s
     api=""                   # 100,000 accounts, 1,000,000 email signals, 15 s per endpoint
+    dataverse=""             # 100,000 accounts' Year + Month rows; 10,000 under the limits (scaled 1/20)
     ;;
   small)
     postgres="--rows 100000 --queries 4000 --repeats 1"
@@ -29,6 +30,7 @@ case $scale in
     region="--emails 100000 --meetings 10000 --accounts 5000 --contacts 12500 --mailboxes 100"
     graph="--mailboxes 50 --messages 100 --meetings 20 --accounts 100"
     api="--accounts 5000 --emails 50000 --seconds 3"
+    dataverse="--accounts 5000 --limited-accounts 1000"
     ;;
   *)
     echo "usage: $0 [full|small]" >&2
@@ -68,6 +70,7 @@ step() {
   step "rapport-dev bench aggregate" "$rapport" bench aggregate $region
   step "rapport-dev bench graph" "$rapport" bench graph $graph
   step "rapport-dev bench api" "$rapport" bench api $api
+  step "rapport-dev bench dataverse" "$rapport" bench dataverse $dataverse
 }
 
 echo

@@ -63,11 +63,12 @@ public struct DataverseConnector: Sendable {
     /// Exports the environment's published result (the levels its configuration names) and its selected
     /// mailboxes' directory ids; `progress` hears the figures after every batch. Returns the step's figures.
     public func export(
-        _ environment: ControlStore.Environment, progress: @escaping @Sendable ([String: Int]) async -> Void
+        _ environment: ControlStore.Environment, full: Bool, progress: @escaping @Sendable ([String: Int]) async -> Void
     ) async throws -> [String: Int] {
         let statistics = DataverseStatistics()
         let session = try await session(for: environment, statistics: statistics)
         let scope = try platform.scope(for: environment)
+        if full { try await scope.dataverseExport.forgetAll(organization: session.attachment.organizationID) }
         guard let run = try await scope.dataverseExport.currentRun() else { return ["rows_sent": 0] }
         let prefix = settings.publisherPrefix
         let engagement = DataverseTableDefinition.accountEngagement(prefix: prefix)

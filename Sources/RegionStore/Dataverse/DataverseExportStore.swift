@@ -119,6 +119,16 @@ public struct DataverseExportStore: Sendable {
         }
     }
 
+    /// Forgets everything recorded for the organization, so the next export sends every row again
+    /// (an organization restored from a backup, copied, or reset). Returns how many rows were forgotten.
+    @discardableResult
+    public func forgetAll(organization: UUID) async throws -> Int {
+        try await slice.transaction { connection in
+            try await connection.execute(
+                "DELETE FROM dataverse_export_row WHERE environment_id = \(environment) AND organization_id = \(organization)")
+        }
+    }
+
     /// How many rows the organization holds from this environment, as far as Rapport knows.
     public func exportedCount(organization: UUID) async throws -> Int {
         try await slice.transaction { connection in
