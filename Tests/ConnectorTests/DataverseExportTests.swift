@@ -171,12 +171,12 @@ struct DataverseExportTests {
             #expect(export.state == .failed)
             #expect(export.error?.contains("0x80044331") == true, "\(export.error ?? "")")
             #expect(export.error?.contains("UpsertMultiple") == true, "\(export.error ?? "")")
-            // The progress page shows the step failed, what it sent before, and Dataverse's code.
+            // The progress page shows the step failed, with Dataverse's code.
             let pages = PageClient(client: client)
             let cookie = try await pages.signIn(fixture.adminKey)
             let (status, page) = try await pages.get("/ui/environments/\(fixture.environment.uuidString.lowercased())/runs/\(run.id.uuidString.lowercased())", cookie: cookie)
             #expect(status == .ok)
-            #expect(page.contains("export") && page.contains("0x80044331") && page.contains("rows sent"), "\(page.suffix(3000))")
+            #expect(page.contains("export") && page.contains("0x80044331"), "\(page.suffix(3000))")
             let environment = try await harness.environment(fixture)
             #expect(try await harness.platform.scope(for: environment).results.summary() != nil, "the result is published")
             #expect(harness.store.counters.rolledBackRequests == 1)

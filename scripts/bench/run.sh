@@ -30,7 +30,7 @@ case $scale in
     region="--emails 100000 --meetings 10000 --accounts 5000 --contacts 12500 --mailboxes 100"
     graph="--mailboxes 50 --messages 100 --meetings 20 --accounts 100"
     api="--accounts 5000 --emails 50000 --seconds 3"
-    dataverse="--accounts 5000 --limited-accounts 1000"
+    dataverse="--accounts 5000 --limited-accounts 1000 --scale 100"
     ;;
   *)
     echo "usage: $0 [full|small]" >&2

@@ -34,7 +34,7 @@ struct DataverseExport: Sendable {
             [
                 "rows_sent": rowsSent, "rows_unchanged": rowsUnchanged, "rows_deleted": rowsDeleted, "office_users": officeUsers,
                 "office_users_deleted": officeUsersDeleted, "requests": statistics.requests, "throttled_waits": statistics.throttledWaits,
-                "throttled_seconds": statistics.throttledMilliseconds / 1000,
+                "throttled_seconds": statistics.throttledMilliseconds / 1000, "transient_retries": statistics.transientRetries,
             ]
         }
     }
@@ -45,6 +45,7 @@ struct DataverseExport: Sendable {
     ) async throws -> Report {
         let tally = ExportTally()
         let accounts = AccountDirectory(client: client)
+        let layout = DataverseRecord.Layout(table: engagement, entitySet: engagementSet)
         let concurrency = max(1, min(52, client.settings.maximumConcurrency))
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
@@ -71,7 +72,7 @@ struct DataverseExport: Sendable {
                 var unchanged = 0
                 for candidate in page {
                     let account = try await accounts.account(named: candidate.row.accountID)
-                    let record = DataverseRecord(candidate.row, table: engagement, entitySet: engagementSet, account: account)
+                    let record = DataverseRecord(candidate.row, layout: layout, account: account)
                     if record.hash == candidate.exportedHash {
                         unchanged += 1
                         continue
@@ -89,9 +90,14 @@ struct DataverseExport: Sendable {
         }
 
         // Rows that are gone from the result (an account removed, a level no longer exported).
+        let recorded = tally.add { _ in }
+        try await store.refreshStatistics(expectingAtLeast: (recorded.rowsSent + recorded.rowsUnchanged) / 2)
+        var goneAfter: DataverseExportStore.RowKey?
         while true {
-            let gone = try await store.gone(organization: organizationID, run: run, levels: levels, limit: min(batchSize, DataverseBatch.maximumOperations))
-            if gone.isEmpty { break }
+            let gone = try await store.gone(
+                organization: organizationID, run: run, levels: levels, after: goneAfter, limit: min(batchSize, DataverseBatch.maximumOperations))
+            guard let last = gone.last else { break }
+            goneAfter = last
             let references = gone.map { key in
                 let columns = engagement.keyColumns.map { $0.lowercased() }
                 return "\(engagementSet)(\(columns[0])=\(DataverseRecord.quoted(DataverseRecord.accountKey(key.accountID))),\(columns[1])=\(DataverseRecord.quoted(key.level)),\(columns[2])=\(key.periodStart))"

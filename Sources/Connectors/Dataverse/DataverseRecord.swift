@@ -17,17 +17,39 @@ struct DataverseRecord: Sendable {
     /// Hex SHA-256 of `body`: the row is sent again only when this changes.
     let hash: String
 
+    /// What every record of one table shares, worked out once per export rather than once per row.
+    struct Layout: Sendable {
+        let entitySet: String
+        let odataType: String
+        let keyColumns: [String]
+        let primaryName: String
+        /// The column of each enriched value, in `EnrichedColumn` order of the body.
+        let columns: [EnrichedColumn: String]
+        /// `{schema name}@odata.bind` and the referenced entity set, when the table has the account lookup.
+        let lookup: (bind: String, entitySet: String)?
+
+        init(table: DataverseTableDefinition, entitySet: String) {
+            self.entitySet = entitySet
+            odataType = "Microsoft.Dynamics.CRM.\(table.logicalName)"
+            keyColumns = table.keyColumns.map { $0.lowercased() }
+            primaryName = table.primaryName.logicalName
+            let prefix = table.primaryName.schemaName.split(separator: "_").first.map(String.init) ?? "rapport"
+            var columns: [EnrichedColumn: String] = [:]
+            for column in EnrichedColumn.allCases { columns[column] = "\(prefix)_\(column.rawValue)".lowercased() }
+            self.columns = columns
+            lookup = table.lookup.map { ("\($0.schemaName)@odata.bind", $0.referencedEntitySet) }
+        }
+    }
+
     /// `account`: the Dataverse account the row's account id names, when it is one (sets the lookup).
-    init(_ row: EnrichedRow, table: DataverseTableDefinition, entitySet: String, account: UUID?) {
+    init(_ row: EnrichedRow, layout: Layout, account: UUID?) {
         key = DataverseExportStore.RowKey(level: row.aggregationLevel, periodStart: row.aggregationStartDate, accountID: row.accountID)
-        let accountKey = Self.accountKey(row.accountID)
-        let keyColumns = table.keyColumns.map { $0.lowercased() }
-        reference = "\(entitySet)(\(keyColumns[0])=\(Self.quoted(accountKey)),\(keyColumns[1])=\(Self.quoted(row.aggregationLevel)),\(keyColumns[2])=\(row.aggregationStartDate))"
-        let prefix = table.primaryName.schemaName.split(separator: "_").first.map(String.init) ?? "rapport"
-        func name(_ column: EnrichedColumn) -> String { "\(prefix)_\(column.rawValue)".lowercased() }
+        let keyColumns = layout.keyColumns
+        reference = "\(layout.entitySet)(\(keyColumns[0])=\(Self.quoted(Self.accountKey(row.accountID))),\(keyColumns[1])=\(Self.quoted(row.aggregationLevel)),\(keyColumns[2])=\(row.aggregationStartDate))"
+        func name(_ column: EnrichedColumn) -> String { layout.columns[column]! }
         var members: [(String, JSONText)] = [
-            ("@odata.type", .string("Microsoft.Dynamics.CRM.\(table.logicalName)")), ("@odata.id", .string(reference)),
-            (table.primaryName.logicalName, .string(String("\(row.accountID) · \(row.aggregationLevel) \(row.aggregationStartDate)".prefix(450)))),
+            ("@odata.type", .string(layout.odataType)), ("@odata.id", .string(reference)),
+            (layout.primaryName, .string(String("\(row.accountID) · \(row.aggregationLevel) \(row.aggregationStartDate)".prefix(450)))),
             (name(.accountID), .string(String(row.accountID.prefix(400)))),
             (name(.engagementScore), .int(row.engagementScore)),
             (name(.emailsToAccount), .int(row.emailsToAccount)),
@@ -44,11 +66,23 @@ struct DataverseRecord: Sendable {
             (name(.averageDurationOfMeetings), row.averageDurationOfMeetings.map { .decimal($0, places: 2) } ?? .null),
             (name(.averageDurationOfAccountEmailReplies), row.averageDurationOfAccountEmailReplies.map { .decimal($0, places: 2) } ?? .null),
         ]
-        if let account, let lookup = table.lookup {
-            members.append(("\(lookup.schemaName)@odata.bind", .string("/\(lookup.referencedEntitySet)(\(account.uuidString.lowercased()))")))
+        if let account, let lookup = layout.lookup {
+            members.append((lookup.bind, .string("/\(lookup.entitySet)(\(account.uuidString.lowercased()))")))
         }
         body = JSONText.object(members).bytes(indent: false)
-        hash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        hash = Self.hex(SHA256.hash(data: body))
+    }
+
+    /// Lower-case hex of a digest.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(SHA256.byteCount * 2)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The key value of an account id: the id itself when it is at most 100 characters Dataverse accepts in a
@@ -59,7 +93,7 @@ struct DataverseRecord: Sendable {
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
         }
         if allowed, !accountID.isEmpty, accountID.utf8.count <= 100, !accountID.hasPrefix("h-") { return accountID }
-        return "h-" + SHA256.hash(data: Data(accountID.utf8)).map { String(format: "%02x", $0) }.joined().prefix(40)
+        return "h-" + hex(SHA256.hash(data: Data(accountID.utf8))).prefix(40)
     }
 
     /// An OData string literal: single quotes, a quote inside doubled.
