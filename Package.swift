@@ -107,11 +107,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // A fake Microsoft Graph server (tests, benchmark, `rapport fake-graph`).
+        // What the fakes share: the local HTTP server carrying raw requests to a handler, the raw request, the JSON
+        // byte writer, SplitMix64.
         .target(
-            name: "FakeGraph",
+            name: "FakeServiceKit",
             dependencies: [
-                "Engagement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,16 +119,22 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // A fake Microsoft Graph server (tests, benchmark, `rapport fake-graph`).
+        .target(
+            name: "FakeGraph",
+            dependencies: [
+                "Engagement", "FakeServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // A fake Dataverse organization server (tests, benchmark, demo), built from Microsoft's Web API documentation.
         .target(
             name: "FakeDataverse",
             dependencies: [
-                "Ingest",
+                "Ingest", "FakeServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -16,7 +17,7 @@ enum ColumnValues {
             let literal: String
             switch value {
             case .string(let text): literal = text
-            case .number(let number): literal = JSONText.numberText(number)
+            case .number(let number): literal = JSONBytes.numberText(number)
             case .bool(let flag): literal = flag ? "true" : "false"
             default: literal = value.typeName
             }
@@ -31,7 +32,7 @@ enum ColumnValues {
             guard case .number(let number) = value, number == number.rounded(), abs(number) <= 2_147_483_648 else { throw wrongType("Edm.Int32") }
             guard number >= Double(minValue), number <= Double(maxValue) else {
                 throw DataverseError.outOfRange(
-                    JSONText.numberText(number), column: column.logicalName, table: table, accepted: "\(minValue) to \(maxValue)")
+                    JSONBytes.numberText(number), column: column.logicalName, table: table, accepted: "\(minValue) to \(maxValue)")
             }
             return .number(number)
         case .decimal(let minValue, let maxValue, let precision), .double(let minValue, let maxValue, let precision):
@@ -40,7 +41,7 @@ enum ColumnValues {
             if decimals(number) > precision {
                 guard settings.excessDecimals == .round else {
                     throw DataverseError.outOfRange(
-                        JSONText.numberText(number), column: column.logicalName, table: table,
+                        JSONBytes.numberText(number), column: column.logicalName, table: table,
                         accepted: "at most \(precision) decimal places")
                 }
                 let scale = pow(10, Double(precision))
@@ -48,8 +49,8 @@ enum ColumnValues {
             }
             guard number >= minValue, number <= maxValue else {
                 throw DataverseError.outOfRange(
-                    JSONText.numberText(number), column: column.logicalName, table: table,
-                    accepted: "\(JSONText.numberText(minValue)) to \(JSONText.numberText(maxValue))")
+                    JSONBytes.numberText(number), column: column.logicalName, table: table,
+                    accepted: "\(JSONBytes.numberText(minValue)) to \(JSONBytes.numberText(maxValue))")
             }
             return .number(number)
         case .dateOnly:
@@ -141,7 +142,7 @@ enum ColumnValues {
 
     /// A stored value as JSON for reading.
     static func rendered(_ value: JSONValue?) -> [UInt8] {
-        guard let value else { return JSONText.null }
-        return JSONText.value(value)
+        guard let value else { return JSONBytes.null }
+        return JSONBytes.value(value)
     }
 }

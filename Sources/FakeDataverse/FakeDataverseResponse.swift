@@ -1,3 +1,5 @@
+import FakeServiceKit
+
 /// The fake's answer.
 public struct FakeDataverseResponse: Sendable {
     public var status: Int
@@ -28,7 +30,7 @@ public struct FakeDataverseResponse: Sendable {
     /// Dataverse's error shape: `{"error": {"code": "0x…", "message": "…"}}`.
     static func error(_ error: DataverseError) -> FakeDataverseResponse {
         json(
-            JSONText.object([("error", JSONText.object([("code", JSONText.string(error.code)), ("message", JSONText.string(error.message))]))]),
+            JSONBytes.object([("error", JSONBytes.object([("code", JSONBytes.string(error.code)), ("message", JSONBytes.string(error.message))]))]),
             status: error.status, headers: error.headers)
     }
 
@@ -37,10 +39,10 @@ public struct FakeDataverseResponse: Sendable {
         let trace = "00000000-0000-0000-0000-000000000000"
         return FakeDataverseResponse(
             status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
-            body: JSONText.object([
-                ("error", JSONText.string(error)), ("error_description", JSONText.string("AADSTS\(code): \(description)")),
-                ("error_codes", JSONText.array([JSONText.int(code)])), ("trace_id", JSONText.string(trace)),
-                ("correlation_id", JSONText.string(trace)),
+            body: JSONBytes.object([
+                ("error", JSONBytes.string(error)), ("error_description", JSONBytes.string("AADSTS\(code): \(description)")),
+                ("error_codes", JSONBytes.array([JSONBytes.int(code)])), ("trace_id", JSONBytes.string(trace)),
+                ("correlation_id", JSONBytes.string(trace)),
             ]))
     }
 

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 
 /// The identity platform's token endpoint for the client credentials grant
@@ -73,12 +74,12 @@ extension FakeDataverseStore.State {
         let value = "fdv.\(issued).\(random.next() % 1_000_000_007)"
         tokens[value] = FakeDataverseStore.IssuedToken(
             audience: "https://\(host)", clientID: clientID.lowercased(), expiry: Date().addingTimeInterval(TimeInterval(faults.tokenLifetime)))
-        let lifetime = JSONText.int(faults.tokenLifetime)
+        let lifetime = JSONBytes.int(faults.tokenLifetime)
         return FakeDataverseResponse(
             status: 200, headers: [("Content-Type", "application/json; charset=utf-8")],
-            body: JSONText.object([
-                ("token_type", JSONText.string("Bearer")), ("expires_in", lifetime), ("ext_expires_in", lifetime),
-                ("access_token", JSONText.string(value)),
+            body: JSONBytes.object([
+                ("token_type", JSONBytes.string("Bearer")), ("expires_in", lifetime), ("ext_expires_in", lifetime),
+                ("access_token", JSONBytes.string(value)),
             ]))
     }
 }

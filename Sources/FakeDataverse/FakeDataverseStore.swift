@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 import Synchronization
@@ -141,7 +142,7 @@ public final class FakeDataverseStore: Sendable {
         let resource = afterData.dropFirst(version.count)
         let segments = ODataPath.segments(resource)
         let operation = Operation(
-            method: request.method.uppercased(), segments: segments, query: FormDecoding.decode(request.query ?? "", plusIsSpace: false),
+            method: request.method.uppercased(), segments: segments, query: request.parameters,
             headers: request.headers, body: Operation.prepare(segments: segments, headers: request.headers, body: request.body))
         let (response, latency, admitted) = state.withLock { $0.serve(host: head, version: version, operation: operation) }
         if latency > .zero { try? await Task.sleep(for: latency) }

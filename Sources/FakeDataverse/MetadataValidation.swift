@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -62,7 +63,7 @@ enum MetadataValidation {
         guard let value, value != .null else { return fallback }
         guard case .number(let number) = value, range.contains(number) else {
             throw DataverseError.invalidArgument(
-                "\(property) must be a number from \(JSONText.numberText(range.lowerBound)) to \(JSONText.numberText(range.upperBound)).")
+                "\(property) must be a number from \(JSONBytes.numberText(range.lowerBound)) to \(JSONBytes.numberText(range.upperBound)).")
         }
         return number
     }

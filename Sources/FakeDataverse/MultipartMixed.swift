@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 
 /// One request inside a `$batch`, as written in its `application/http` part.

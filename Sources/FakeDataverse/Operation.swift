@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -25,7 +26,21 @@ struct Operation {
         HeaderList.first(name, in: headers)
     }
 
-    var preferences: [String: String] { HeaderList.preferences(in: headers) }
+    /// The `Prefer` preferences of all `Prefer` headers: `return=representation`, `odata.maxpagesize=100`, …
+    /// Names are lowercased; a preference without a value maps to "".
+    var preferences: [String: String] {
+        var result: [String: String] = [:]
+        for header in HeaderList.all("Prefer", in: headers) {
+            for item in header.split(separator: ",") {
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let name = parts.first, !name.isEmpty else { continue }
+                var value = parts.count > 1 ? parts[1] : ""
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                result[name.lowercased()] = value
+            }
+        }
+        return result
+    }
 
     /// Parses the body outside the store's lock: JSON, or a `$batch`'s parts (and their JSON).
     static func prepare(segments: [String], headers: [(name: String, value: String)], body: [UInt8]) -> Body {

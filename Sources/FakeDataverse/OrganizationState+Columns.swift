@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -125,7 +126,7 @@ extension OrganizationState {
         object.members.insert(
             ("@odata.context", .string("\(context.serviceRoot)/$metadata#EntityDefinitions('\(table.metadataID.uuidString.lowercased())')/Attributes/$entity")),
             at: 0)
-        return .json(JSONText.value(.object(object)))
+        return .json(JSONBytes.value(.object(object)))
     }
 
     mutating func deleteColumn(_ table: FakeDataverseTable, _ predicate: String, transaction: inout Transaction) throws -> FakeDataverseResponse {

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -86,7 +87,7 @@ extension OrganizationState {
         var object = MetadataQuery.selected(MetadataJSON.key(key, table: table.logicalName), query.select)
         object.members.insert(
             ("@odata.context", .string("\(context.serviceRoot)/$metadata#EntityDefinitions('\(table.metadataID.uuidString.lowercased())')/Keys/$entity")), at: 0)
-        return .json(JSONText.value(.object(object)))
+        return .json(JSONBytes.value(.object(object)))
     }
 
     /// "If the alternate key is deleted while an index creation job is still pending or in progress, the job is cancelled."

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -82,19 +83,19 @@ extension OrganizationState {
         }
 
         var members: [(String, [UInt8])] = [
-            ("@odata.context", JSONText.string("\(context.serviceRoot)/$metadata#\(table.entitySetName)\(select.map { "(" + $0.joined(separator: ",") + ")" } ?? "")"))
+            ("@odata.context", JSONBytes.string("\(context.serviceRoot)/$metadata#\(table.entitySetName)\(select.map { "(" + $0.joined(separator: ",") + ")" } ?? "")"))
         ]
-        if query["$count"] == "true" { members.append(("@odata.count", JSONText.int(min(total, 5000)))) }
-        members.append(("value", JSONText.array(page.map { JSONText.object(rendered(table, id: $0.id, row: $0.row, select: select)) })))
+        if query["$count"] == "true" { members.append(("@odata.count", JSONBytes.int(min(total, 5000)))) }
+        members.append(("value", JSONBytes.array(page.map { JSONBytes.object(rendered(table, id: $0.id, row: $0.row, select: select)) })))
         if let next {
             var options = query.filter { $0.key != "$skiptoken" }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             options.append(("$skiptoken", next.text))
             let text = options.map { "\($0.0)=\(Self.encodeQueryValue($0.1))" }.joined(separator: "&")
-            members.append(("@odata.nextLink", JSONText.string("\(context.serviceRoot)/\(table.entitySetName)?\(text)")))
+            members.append(("@odata.nextLink", JSONBytes.string("\(context.serviceRoot)/\(table.entitySetName)?\(text)")))
         }
         var headers: [(name: String, value: String)] = []
         if let requested { headers.append(("Preference-Applied", "odata.maxpagesize=\(min(requested, context.settings.maximumPageSize))")) }
-        return .json(JSONText.object(members), headers: headers)
+        return .json(JSONBytes.object(members), headers: headers)
     }
 
     /// A stored value as a `$filter` literal, to order rows with the same comparison.

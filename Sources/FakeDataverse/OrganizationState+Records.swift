@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -198,9 +199,9 @@ extension OrganizationState {
     ) -> FakeDataverseResponse {
         guard operation.preferences["return"] == "representation" else { return .noContent(headers: [("OData-EntityId", url)]) }
         var members = rendered(table, id: id, row: row, select: select)
-        members.insert(("@odata.context", JSONText.string(entityContext(table, select: select, context: context))), at: 0)
+        members.insert(("@odata.context", JSONBytes.string(entityContext(table, select: select, context: context))), at: 0)
         return .json(
-            JSONText.object(members), status: created ? 201 : 200,
+            JSONBytes.object(members), status: created ? 201 : 200,
             headers: [("ETag", etag(row)), ("Preference-Applied", "return=representation"), ("OData-EntityId", url)])
     }
 
@@ -237,8 +238,8 @@ extension OrganizationState {
         guard let id = find(address, in: table), let row = rows[table.logicalName]?[id] else { throw notFound(address, table: table) }
         if let ifNoneMatch = operation.header("If-None-Match"), ifNoneMatch == etag(row) { return FakeDataverseResponse(status: 304) }
         var members = rendered(table, id: id, row: row, select: select)
-        members.insert(("@odata.context", JSONText.string(entityContext(table, select: select, context: context))), at: 0)
-        return .json(JSONText.object(members), headers: [("ETag", etag(row))])
+        members.insert(("@odata.context", JSONBytes.string(entityContext(table, select: select, context: context))), at: 0)
+        return .json(JSONBytes.object(members), headers: [("ETag", etag(row))])
     }
 
     /// A `$select` list, each name a readable column (lookups as `_x_value`) or the primary key.
@@ -261,7 +262,7 @@ extension OrganizationState {
 
     /// A row as JSON members: `@odata.etag`, the primary key, then the selected (or all) columns; lookups as `_x_value`.
     func rendered(_ table: FakeDataverseTable, id: UUID, row: StoredRow, select: [String]?) -> [(String, [UInt8])] {
-        var members: [(String, [UInt8])] = [("@odata.etag", JSONText.string(etag(row)))]
+        var members: [(String, [UInt8])] = [("@odata.etag", JSONBytes.string(etag(row)))]
         if let select {
             for name in select {
                 if name == table.primaryIdAttribute { continue }
@@ -273,7 +274,7 @@ extension OrganizationState {
                 members.append((column.isLookup ? column.valueProperty : column.logicalName, ColumnValues.rendered(row.values[column.logicalName])))
             }
         }
-        members.insert((table.primaryIdAttribute, JSONText.string(id.uuidString.lowercased())), at: 1)
+        members.insert((table.primaryIdAttribute, JSONBytes.string(id.uuidString.lowercased())), at: 1)
         return members
     }
 

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -20,7 +21,7 @@ extension OrganizationState {
             let relationship = try relationshipAddressed(predicate)
             var object = MetadataJSON.relationship(relationship)
             object.members.insert(("@odata.context", .string("\(context.serviceRoot)/$metadata#RelationshipDefinitions/$entity")), at: 0)
-            return .json(JSONText.value(.object(object)))
+            return .json(JSONBytes.value(.object(object)))
         default:
             throw DataverseError.methodNotAllowed(operation.method)
         }

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -50,19 +51,19 @@ extension OrganizationState {
     /// `GET /api/data/v9.2/WhoAmI` (learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/whoami).
     func whoAmI(context: RequestContext) -> FakeDataverseResponse {
         .json(
-            JSONText.object([
-                ("@odata.context", JSONText.string("\(context.serviceRoot)/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")),
-                ("BusinessUnitId", JSONText.string(setup.businessUnitID.uuidString.lowercased())),
-                ("UserId", JSONText.string(context.userID.uuidString.lowercased())),
-                ("OrganizationId", JSONText.string(setup.organizationID.uuidString.lowercased())),
+            JSONBytes.object([
+                ("@odata.context", JSONBytes.string("\(context.serviceRoot)/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")),
+                ("BusinessUnitId", JSONBytes.string(setup.businessUnitID.uuidString.lowercased())),
+                ("UserId", JSONBytes.string(context.userID.uuidString.lowercased())),
+                ("OrganizationId", JSONBytes.string(setup.organizationID.uuidString.lowercased())),
             ]))
     }
 
     /// The service document: the entity sets of the tables.
     func serviceDocument(context: RequestContext) -> FakeDataverseResponse {
         let sets = tables.values.map(\.entitySetName).sorted().map { name in
-            JSONText.object([("name", JSONText.string(name)), ("kind", JSONText.string("EntitySet")), ("url", JSONText.string(name))])
+            JSONBytes.object([("name", JSONBytes.string(name)), ("kind", JSONBytes.string("EntitySet")), ("url", JSONBytes.string(name))])
         }
-        return .json(JSONText.object([("@odata.context", JSONText.string("\(context.serviceRoot)/$metadata")), ("value", JSONText.array(sets))]))
+        return .json(JSONBytes.object([("@odata.context", JSONBytes.string("\(context.serviceRoot)/$metadata")), ("value", JSONBytes.array(sets))]))
     }
 }

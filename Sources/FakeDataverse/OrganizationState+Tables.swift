@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -71,12 +72,12 @@ extension OrganizationState {
         for name in tables.keys.sorted() {
             let object = MetadataJSON.table(tables[name]!)
             guard MetadataQuery.matches(object, filter: query.filter) else { continue }
-            items.append(JSONText.value(.object(expanded(name, object: MetadataQuery.selected(object, query.select), query: query, context: context))))
+            items.append(JSONBytes.value(.object(expanded(name, object: MetadataQuery.selected(object, query.select), query: query, context: context))))
         }
         return .json(
-            JSONText.object([
-                ("@odata.context", JSONText.string("\(context.serviceRoot)/$metadata#EntityDefinitions\(query.contextSuffix)")),
-                ("value", JSONText.array(items)),
+            JSONBytes.object([
+                ("@odata.context", JSONBytes.string("\(context.serviceRoot)/$metadata#EntityDefinitions\(query.contextSuffix)")),
+                ("value", JSONBytes.array(items)),
             ]))
     }
 
@@ -85,7 +86,7 @@ extension OrganizationState {
         var object = MetadataQuery.selected(MetadataJSON.table(table), query.select)
         object = expanded(table.logicalName, object: object, query: query, context: context)
         object.members.insert(("@odata.context", .string("\(context.serviceRoot)/$metadata#EntityDefinitions\(query.contextSuffix)/$entity")), at: 0)
-        return .json(JSONText.value(.object(object)))
+        return .json(JSONBytes.value(.object(object)))
     }
 
     /// Adds the `$expand`ed navigation properties (reading keys counts as a read of them).
@@ -111,7 +112,7 @@ extension OrganizationState {
     }
 
     func collection(_ items: [JSONObject], context: String) -> FakeDataverseResponse {
-        .json(JSONText.object([("@odata.context", JSONText.string(context)), ("value", JSONText.array(items.map { JSONText.value(.object($0)) }))]))
+        .json(JSONBytes.object([("@odata.context", JSONBytes.string(context)), ("value", JSONBytes.array(items.map { JSONBytes.value(.object($0)) }))]))
     }
 
     // MARK: Creating

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -83,7 +84,7 @@ extension OrganizationState {
                 switch (column.type, value) {
                 case (.string, .string(let text)): parts.append((column.logicalName, .quoted(text)))
                 case (_, .string(let text)): parts.append((column.isLookup ? column.valueProperty : column.logicalName, .bare(text)))
-                case (_, .number(let number)): parts.append((column.logicalName, .bare(JSONText.numberText(number))))
+                case (_, .number(let number)): parts.append((column.logicalName, .bare(JSONBytes.numberText(number))))
                 default: parts.append((column.logicalName, .bare("null")))
                 }
             }

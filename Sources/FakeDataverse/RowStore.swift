@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Ingest
 
@@ -38,7 +39,7 @@ struct RowStore: Sendable {
         for attribute in attributes {
             switch values[attribute] {
             case .string(let value)?: text += "s" + (caseInsensitive ? value.lowercased() : value)
-            case .number(let value)?: text += "n" + JSONText.numberText(value)
+            case .number(let value)?: text += "n" + JSONBytes.numberText(value)
             case .bool(let value)?: text += value ? "t" : "f"
             default: return nil
             }

@@ -1,10 +1,6 @@
-import Foundation
-import HTTPTypes
+import FakeServiceKit
 import Hummingbird
 import Logging
-import NIOCore
-import ServiceLifecycle
-import Synchronization
 
 /// Serves a `FakeGraphStore` over HTTP on a local port (0: any free port).
 ///
@@ -12,70 +8,36 @@ import Synchronization
 /// `graph.api.url = apiURL`. Tests start and stop it; `rapport-dev fake-graph` runs it until SIGTERM.
 public final class FakeGraphServer: Sendable {
     public let store: FakeGraphStore
-    private struct State {
-        var group: ServiceGroup?
-        var task: Task<Void, any Error>?
-        var boundPort: Int?
-    }
-
-    private let state = Mutex(State())
+    private let http: FakeHTTPServer
 
     public init(store: FakeGraphStore) {
         self.store = store
+        http = FakeHTTPServer(name: "fake-graph", methods: [.get, .post], maximumBodyBytes: 1 << 20) { request in
+            let answer = await store.handle(request)
+            return (answer.status, answer.headers, answer.body)
+        }
     }
 
-    public var port: Int { state.withLock { $0.boundPort ?? 0 } }
+    public var port: Int { http.port }
     /// The login base URL: `http://127.0.0.1:{port}`.
-    public var loginURL: String { "http://127.0.0.1:\(port)" }
+    public var loginURL: String { http.baseURL }
     /// The Graph base URL: `http://127.0.0.1:{port}/v1.0`.
     public var apiURL: String { "\(loginURL)/v1.0" }
 
     /// The Hummingbird application answering every path through the store.
     public func application(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
-        let router = Router()
-        let store = self.store
-        let respond: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let fake = FakeRequest(
-                method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
-                headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Array(body.readableBytesView))
-            let answer = await store.handle(fake)
-            var headers = HTTPFields()
-            for header in answer.headers {
-                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
-            }
-            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
-        }
-        router.get("**", use: respond)
-        router.post("**", use: respond)
-        return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "fake-graph"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        http.application(host: host, port: port, logger: logger, onRunning: onRunning)
     }
 
-    /// Starts listening; returns the port once the server runs.
+    /// Starts listening; returns the port once the server runs (and points the store's links at it).
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger = Logger(label: "fake-graph")) async throws -> Int {
-        var quiet = logger
-        quiet.logLevel = .warning
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = application(host: host, port: port, logger: quiet) { continuation.yield($0) }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
-        let task = Task { try await group.run() }
-        state.withLock { state in
-            state.group = group
-            state.task = task
-        }
-        var iterator = stream.makeAsyncIterator()
-        guard let bound = await iterator.next() else { throw CancellationError() }
-        state.withLock { $0.boundPort = bound }
-        store.baseURL = "http://127.0.0.1:\(bound)"
+        let bound = try await http.start(host: host, port: port, logger: logger)
+        store.baseURL = http.baseURL
         return bound
     }
 
     public func stop() async {
-        let (group, task) = state.withLock { ($0.group, $0.task) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        await http.stop()
     }
 }

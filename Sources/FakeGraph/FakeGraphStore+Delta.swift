@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 
 extension FakeGraphStore.State {
@@ -21,7 +22,7 @@ extension FakeGraphStore.State {
         counters.requestsByFolder[key, default: 0] += 1
         guard let log = folders[key] else { return .error(404, "ErrorInvalidIdMalformed", "The folder '\(folder)' does not exist.") }
         let parameters = request.parameters
-        let preferences = request.header("Prefer").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let preferences = request.headerValues("Prefer").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         if !preferences.contains(where: { $0.lowercased() == "idtype=\"immutableid\"" }) { counters.withoutImmutableIDs += 1 }
         let requested = preferences.first { $0.lowercased().hasPrefix("odata.maxpagesize=") }.flatMap { Int($0.split(separator: "=")[1]) }
         if requested == nil { counters.withoutPageSize += 1 }
@@ -47,7 +48,7 @@ extension FakeGraphStore.State {
                 if let unsupported = ["$select", "$filter", "$expand", "$orderby", "$search"].first(where: { parameters[$0] != nil }) {
                     return .error(400, "ErrorInvalidParameter", "The following parameters are not supported with change tracking over the 'CalendarView' resource: '\(unsupported)'.")
                 }
-                guard let start = parameters["startDateTime"].flatMap(JSONText.date), let end = parameters["endDateTime"].flatMap(JSONText.date) else {
+                guard let start = parameters["startDateTime"].flatMap(JSONBytes.date), let end = parameters["endDateTime"].flatMap(JSONBytes.date) else {
                     return .error(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
                 }
                 token = FakeSyncToken(
@@ -57,7 +58,7 @@ extension FakeGraphStore.State {
                 if select == nil || !fields.isDisjoint(with: Self.bodyFields) { counters.selectViolations += 1 }
                 var since = Int.min
                 if let filter = parameters["$filter"], let range = filter.range(of: "receivedDateTime ge ") {
-                    since = JSONText.date(String(filter[range.upperBound...]).trimmingCharacters(in: .whitespaces)).map { Int($0.timeIntervalSince1970) } ?? Int.min
+                    since = JSONBytes.date(String(filter[range.upperBound...]).trimmingCharacters(in: .whitespaces)).map { Int($0.timeIntervalSince1970) } ?? Int.min
                 }
                 token = FakeSyncToken(
                     mode: .full, from: sequence, rangeStart: since, rangeEnd: nil, select: select,
@@ -90,18 +91,18 @@ extension FakeGraphStore.State {
         counters.itemsServed += entries.count
         let base = folder == "calendar" ? "\(baseURL)/v1.0/users/\(id)/calendarView/delta" : "\(baseURL)/v1.0/users/\(id)/mailFolders/\(folder)/messages/delta"
         var object: [(String, [UInt8])] = [
-            ("@odata.context", JSONText.string("\(baseURL)/v1.0/$metadata#Collection(\(folder == "calendar" ? "event" : "message"))")),
-            ("value", JSONText.array(entries)),
+            ("@odata.context", JSONBytes.string("\(baseURL)/v1.0/$metadata#Collection(\(folder == "calendar" ? "event" : "message"))")),
+            ("value", JSONBytes.array(entries)),
         ]
         if more {
             var next = token
             next.offset += entries.count
-            object.append(("@odata.nextLink", JSONText.string("\(base)?$skiptoken=\(next.encoded)")))
+            object.append(("@odata.nextLink", JSONBytes.string("\(base)?$skiptoken=\(next.encoded)")))
         } else {
             let snapshot = token.mode == .full ? token.from : token.to
             let delta = FakeSyncToken(mode: .delta, from: snapshot, rangeStart: token.rangeStart, rangeEnd: token.rangeEnd, select: token.select, cap: token.cap)
-            object.append(("@odata.deltaLink", JSONText.string("\(base)?$deltatoken=\(delta.encoded)")))
+            object.append(("@odata.deltaLink", JSONBytes.string("\(base)?$deltatoken=\(delta.encoded)")))
         }
-        return .json(JSONText.object(object))
+        return .json(JSONBytes.object(object))
     }
 }

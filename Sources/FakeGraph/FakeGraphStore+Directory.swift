@@ -1,3 +1,5 @@
+import FakeServiceKit
+
 extension FakeGraphStore.State {
     /// The quoted literals of an OData `$filter` (`mail eq 'a' or userPrincipalName eq 'a'`), lowercased.
     static func literals(_ filter: String) -> [String] {
@@ -27,7 +29,7 @@ extension FakeGraphStore.State {
         let matches = model.users.filter { user in
             wanted.isEmpty || wanted.contains(user.userPrincipalName.lowercased()) || user.mail.map { wanted.contains($0.lowercased()) } == true
         }
-        return .json(JSONText.object([("value", JSONText.array(matches.map(FakeTenant.render)))]))
+        return .json(JSONBytes.object([("value", JSONBytes.array(matches.map(FakeTenant.render)))]))
     }
 
     func user(_ id: String) -> FakeResponse {
@@ -42,7 +44,7 @@ extension FakeGraphStore.State {
         let matches = model.groups.filter { group in
             wanted.isEmpty || wanted.contains(group.displayName.lowercased()) || group.mail.map { wanted.contains($0.lowercased()) } == true
         }
-        return .json(JSONText.object([("value", JSONText.array(matches.map(FakeTenant.render)))]))
+        return .json(JSONBytes.object([("value", JSONBytes.array(matches.map(FakeTenant.render)))]))
     }
 
     func group(_ id: String) -> FakeResponse {
@@ -75,11 +77,11 @@ extension FakeGraphStore.State {
         let offset = Int(parameters["$skiptoken"] ?? "") ?? 0
         let size = min(Int(parameters["$top"] ?? "") ?? 100, directoryPageSize)
         let page = Array(members.dropFirst(offset).prefix(size))
-        var object: [(String, [UInt8])] = [("@odata.context", JSONText.string("\(baseURL)/v1.0/$metadata#directoryObjects")), ("value", JSONText.array(page))]
+        var object: [(String, [UInt8])] = [("@odata.context", JSONBytes.string("\(baseURL)/v1.0/$metadata#directoryObjects")), ("value", JSONBytes.array(page))]
         if offset + size < members.count {
             let select = parameters["$select"].map { "&$select=\($0)" } ?? ""
-            object.append(("@odata.nextLink", JSONText.string("\(baseURL)/v1.0/groups/\(id)/transitiveMembers?$top=\(size)\(select)&$skiptoken=\(offset + size)")))
+            object.append(("@odata.nextLink", JSONBytes.string("\(baseURL)/v1.0/groups/\(id)/transitiveMembers?$top=\(size)\(select)&$skiptoken=\(offset + size)")))
         }
-        return .json(JSONText.object(object))
+        return .json(JSONBytes.object(object))
     }
 }

@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 import Synchronization
 
@@ -182,7 +183,7 @@ public final class FakeGraphStore: Sendable {
             var response = state.api(Array(segments.dropFirst()), request: request)
             state.counters.statuses[response.status, default: 0] += 1
             // Graph echoes the caller's client-request-id and names its own request-id (what support asks for).
-            let clientRequestID = request.header("client-request-id").first
+            let clientRequestID = request.header("client-request-id")
             if clientRequestID.flatMap(UUID.init(uuidString:)) == nil { state.counters.withoutClientRequestID += 1 }
             if let clientRequestID { response.headers.append(("client-request-id", clientRequestID)) }
             response.headers.append(("request-id", UUID().uuidString.lowercased()))
@@ -234,7 +235,7 @@ extension FakeGraphStore.State {
 
     mutating func token(tenant: String, request: FakeRequest) -> FakeResponse {
         counters.tokenRequests += 1
-        let form = FakeRequest.decode(String(decoding: request.body, as: UTF8.self), plusIsSpace: true)
+        let form = FormDecoding.decode(String(decoding: request.body, as: UTF8.self), plusIsSpace: true)
         guard tenant.lowercased() == credentials.tenantID.lowercased() else {
             return .oauthError(400, "invalid_request", 90002, "Tenant '\(tenant)' not found.")
         }
@@ -253,15 +254,15 @@ extension FakeGraphStore.State {
         issued += 1
         let value = "fake.\(issued).\(random.next() % 1_000_000_007)"
         tokens[value] = Date().addingTimeInterval(TimeInterval(faults.tokenLifetime))
-        return .json(JSONText.object([
-            ("token_type", JSONText.string("Bearer")), ("expires_in", Array(String(faults.tokenLifetime).utf8)),
-            ("ext_expires_in", Array(String(faults.tokenLifetime).utf8)), ("access_token", JSONText.string(value)),
+        return .json(JSONBytes.object([
+            ("token_type", JSONBytes.string("Bearer")), ("expires_in", JSONBytes.int(faults.tokenLifetime)),
+            ("ext_expires_in", JSONBytes.int(faults.tokenLifetime)), ("access_token", JSONBytes.string(value)),
         ]))
     }
 
     mutating func api(_ path: [String], request: FakeRequest) -> FakeResponse {
         counters.requests += 1
-        let bearer = request.header("Authorization").first.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         guard let bearer, let expiry = tokens[bearer], expiry > Date() else {
             counters.unauthorized += 1
             return .error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")

@@ -1,3 +1,5 @@
+import FakeServiceKit
+
 /// One item of a mailbox folder as the fake serves it: rendered JSON members and its change history.
 struct FakeItem: Sendable {
     /// `(name, JSON value)` pairs, in Graph's order.
@@ -17,15 +19,15 @@ struct FakeItem: Sendable {
 
     /// The item with only the selected members (`id` and `@odata.type` always), or all without a selection.
     func rendered(select: Set<String>?) -> [UInt8] {
-        guard let select else { return JSONText.object(members) }
-        return JSONText.object(members.filter { select.contains($0.0) || $0.0 == "id" || $0.0.hasPrefix("@odata") })
+        guard let select else { return JSONBytes.object(members) }
+        return JSONBytes.object(members.filter { select.contains($0.0) || $0.0 == "id" || $0.0.hasPrefix("@odata") })
     }
 
     /// Graph's tombstone for a removed item.
     func removal(id: String) -> [UInt8] {
-        JSONText.object([
-            ("@odata.type", JSONText.string(odataType)), ("id", JSONText.string(id)),
-            ("@removed", JSONText.object([("reason", JSONText.string("deleted"))])),
+        JSONBytes.object([
+            ("@odata.type", JSONBytes.string(odataType)), ("id", JSONBytes.string(id)),
+            ("@removed", JSONBytes.object([("reason", JSONBytes.string("deleted"))])),
         ])
     }
 }

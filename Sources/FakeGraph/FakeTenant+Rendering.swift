@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 
 extension FakeTenant {
@@ -15,8 +16,8 @@ extension FakeTenant {
     /// A message copy as Graph returns it (every field; the server applies `$select`).
     static func render(_ message: FakeMessage, user: FakeUser, folder: String) -> FakeItem {
         let id = itemID(message, user: user, folder: folder)
-        let sent = JSONText.timestamp(message.sentAt)
-        let received = JSONText.timestamp(message.sentAt.addingTimeInterval(2))
+        let sent = JSONBytes.timestamp(message.sentAt)
+        let received = JSONBytes.timestamp(message.sentAt.addingTimeInterval(2))
         var headers: [[UInt8]] = [
             header("Received", "from mail.\(message.from.split(separator: "@").last ?? "") by fake.outlook.com; \(sent)"),
             header("Message-ID", "<\(message.internetMessageID)>"),
@@ -28,29 +29,29 @@ extension FakeTenant {
         if message.bulk { headers.append(header("List-Unsubscribe", "<mailto:leave@\(message.from.split(separator: "@").last ?? "")>")) }
         if message.autoSubmitted { headers.append(header("Auto-Submitted", "auto-replied")) }
         let members: [(String, [UInt8])] = [
-            ("@odata.type", JSONText.string("#microsoft.graph.message")),
-            ("@odata.etag", JSONText.string("W/\"\(fakeID("CQAAAB", id))\"")),
-            ("id", JSONText.string(id)),
-            ("createdDateTime", JSONText.string(received)),
-            ("lastModifiedDateTime", JSONText.string(received)),
-            ("receivedDateTime", JSONText.string(received)),
-            ("sentDateTime", JSONText.string(sent)),
-            ("hasAttachments", JSONText.bool(false)),
-            ("internetMessageId", JSONText.string("<\(message.internetMessageID)>")),
-            ("subject", JSONText.string(message.subject)),
-            ("bodyPreview", JSONText.string("Preview of \(message.subject): never to be stored")),
-            ("importance", JSONText.string("normal")),
-            ("conversationId", JSONText.string(message.conversationID)),
-            ("isRead", JSONText.bool(true)),
-            ("isDraft", JSONText.bool(false)),
-            ("body", JSONText.object([("contentType", JSONText.string("html")), ("content", JSONText.string("<html><body>This body is never read: \(message.subject)</body></html>"))])),
-            ("sender", JSONText.recipient(message.from)),
-            ("from", JSONText.recipient(message.from)),
-            ("toRecipients", JSONText.array(message.to.map(JSONText.recipient))),
-            ("ccRecipients", JSONText.array(message.cc.map(JSONText.recipient))),
-            ("bccRecipients", JSONText.array(folder == "sentitems" ? message.bcc.map(JSONText.recipient) : [])),
-            ("replyTo", JSONText.array([])),
-            ("internetMessageHeaders", JSONText.array(headers)),
+            ("@odata.type", JSONBytes.string("#microsoft.graph.message")),
+            ("@odata.etag", JSONBytes.string("W/\"\(fakeID("CQAAAB", id))\"")),
+            ("id", JSONBytes.string(id)),
+            ("createdDateTime", JSONBytes.string(received)),
+            ("lastModifiedDateTime", JSONBytes.string(received)),
+            ("receivedDateTime", JSONBytes.string(received)),
+            ("sentDateTime", JSONBytes.string(sent)),
+            ("hasAttachments", JSONBytes.bool(false)),
+            ("internetMessageId", JSONBytes.string("<\(message.internetMessageID)>")),
+            ("subject", JSONBytes.string(message.subject)),
+            ("bodyPreview", JSONBytes.string("Preview of \(message.subject): never to be stored")),
+            ("importance", JSONBytes.string("normal")),
+            ("conversationId", JSONBytes.string(message.conversationID)),
+            ("isRead", JSONBytes.bool(true)),
+            ("isDraft", JSONBytes.bool(false)),
+            ("body", JSONBytes.object([("contentType", JSONBytes.string("html")), ("content", JSONBytes.string("<html><body>This body is never read: \(message.subject)</body></html>"))])),
+            ("sender", JSONBytes.recipient(message.from)),
+            ("from", JSONBytes.recipient(message.from)),
+            ("toRecipients", JSONBytes.array(message.to.map(JSONBytes.recipient))),
+            ("ccRecipients", JSONBytes.array(message.cc.map(JSONBytes.recipient))),
+            ("bccRecipients", JSONBytes.array(folder == "sentitems" ? message.bcc.map(JSONBytes.recipient) : [])),
+            ("replyTo", JSONBytes.array([])),
+            ("internetMessageHeaders", JSONBytes.array(headers)),
         ]
         let seconds = Int(message.sentAt.timeIntervalSince1970) + 2
         return FakeItem(members: members, odataType: "#microsoft.graph.message", start: seconds, end: seconds)
@@ -69,39 +70,39 @@ extension FakeTenant {
         }
         let id = itemID(occurrence, user: user)
         var members: [(String, [UInt8])] = [
-            ("@odata.type", JSONText.string("#microsoft.graph.event")),
-            ("@odata.etag", JSONText.string("W/\"\(fakeID("DwAAAB", id + "\(occurrence.start.timeIntervalSince1970)\(occurrence.cancelled)"))\"")),
-            ("id", JSONText.string(id)),
-            ("createdDateTime", JSONText.string(JSONText.timestamp(occurrence.start.addingTimeInterval(-7 * 86_400)))),
-            ("iCalUId", JSONText.string(occurrence.uid)),
-            ("subject", JSONText.string(occurrence.subject)),
-            ("bodyPreview", JSONText.string("Agenda of \(occurrence.subject)")),
-            ("body", JSONText.object([("contentType", JSONText.string("html")), ("content", JSONText.string("<html><body>This invitation body is never read</body></html>"))])),
-            ("isAllDay", JSONText.bool(false)),
-            ("isCancelled", JSONText.bool(occurrence.cancelled)),
-            ("isOrganizer", JSONText.bool(organized)),
-            ("type", JSONText.string(occurrence.kind.rawValue)),
+            ("@odata.type", JSONBytes.string("#microsoft.graph.event")),
+            ("@odata.etag", JSONBytes.string("W/\"\(fakeID("DwAAAB", id + "\(occurrence.start.timeIntervalSince1970)\(occurrence.cancelled)"))\"")),
+            ("id", JSONBytes.string(id)),
+            ("createdDateTime", JSONBytes.string(JSONBytes.timestamp(occurrence.start.addingTimeInterval(-7 * 86_400)))),
+            ("iCalUId", JSONBytes.string(occurrence.uid)),
+            ("subject", JSONBytes.string(occurrence.subject)),
+            ("bodyPreview", JSONBytes.string("Agenda of \(occurrence.subject)")),
+            ("body", JSONBytes.object([("contentType", JSONBytes.string("html")), ("content", JSONBytes.string("<html><body>This invitation body is never read</body></html>"))])),
+            ("isAllDay", JSONBytes.bool(false)),
+            ("isCancelled", JSONBytes.bool(occurrence.cancelled)),
+            ("isOrganizer", JSONBytes.bool(organized)),
+            ("type", JSONBytes.string(occurrence.kind.rawValue)),
         ]
         if occurrence.kind != .singleInstance {
-            members.append(("seriesMasterId", JSONText.string(fakeID("AAMkSer", "\(occurrence.uid)|\(user.id)"))))
-            members.append(("originalStart", JSONText.string(JSONText.timestamp(occurrence.originalStart ?? occurrence.start))))
+            members.append(("seriesMasterId", JSONBytes.string(fakeID("AAMkSer", "\(occurrence.uid)|\(user.id)"))))
+            members.append(("originalStart", JSONBytes.string(JSONBytes.timestamp(occurrence.originalStart ?? occurrence.start))))
         }
         members += [
-            ("start", JSONText.dateTimeTimeZone(occurrence.start)),
-            ("end", JSONText.dateTimeTimeZone(occurrence.end)),
-            ("location", JSONText.object([("displayName", JSONText.string("Room 4"))])),
-            ("showAs", JSONText.string("busy")),
-            ("responseStatus", JSONText.object([
-                ("response", JSONText.string(organized ? "organizer" : (own == "none" ? "notResponded" : own))), ("time", JSONText.string("0001-01-01T00:00:00Z")),
+            ("start", JSONBytes.dateTimeTimeZone(occurrence.start)),
+            ("end", JSONBytes.dateTimeTimeZone(occurrence.end)),
+            ("location", JSONBytes.object([("displayName", JSONBytes.string("Room 4"))])),
+            ("showAs", JSONBytes.string("busy")),
+            ("responseStatus", JSONBytes.object([
+                ("response", JSONBytes.string(organized ? "organizer" : (own == "none" ? "notResponded" : own))), ("time", JSONBytes.string("0001-01-01T00:00:00Z")),
             ])),
-            ("attendees", JSONText.array(occurrence.attendees.map { attendee in
-                JSONText.object([
-                    ("type", JSONText.string(attendee.type)),
-                    ("status", JSONText.object([("response", JSONText.string(seen(attendee))), ("time", JSONText.string("0001-01-01T00:00:00Z"))])),
-                    ("emailAddress", JSONText.object([("name", JSONText.string(attendee.address)), ("address", JSONText.string(attendee.address))])),
+            ("attendees", JSONBytes.array(occurrence.attendees.map { attendee in
+                JSONBytes.object([
+                    ("type", JSONBytes.string(attendee.type)),
+                    ("status", JSONBytes.object([("response", JSONBytes.string(seen(attendee))), ("time", JSONBytes.string("0001-01-01T00:00:00Z"))])),
+                    ("emailAddress", JSONBytes.object([("name", JSONBytes.string(attendee.address)), ("address", JSONBytes.string(attendee.address))])),
                 ])
             })),
-            ("organizer", JSONText.recipient(occurrence.organizer)),
+            ("organizer", JSONBytes.recipient(occurrence.organizer)),
         ]
         return FakeItem(
             members: members, odataType: "#microsoft.graph.event", start: Int(occurrence.start.timeIntervalSince1970),
@@ -109,23 +110,23 @@ extension FakeTenant {
     }
 
     private static func header(_ name: String, _ value: String) -> [UInt8] {
-        JSONText.object([("name", JSONText.string(name)), ("value", JSONText.string(value))])
+        JSONBytes.object([("name", JSONBytes.string(name)), ("value", JSONBytes.string(value))])
     }
 
     /// A directory user as `/users` returns it.
     static func render(_ user: FakeUser) -> [UInt8] {
-        JSONText.object([
-            ("@odata.type", JSONText.string("#microsoft.graph.user")), ("id", JSONText.string(user.id)),
-            ("displayName", JSONText.string(user.displayName)), ("mail", user.mail.map(JSONText.string) ?? JSONText.null),
-            ("userPrincipalName", JSONText.string(user.userPrincipalName)),
+        JSONBytes.object([
+            ("@odata.type", JSONBytes.string("#microsoft.graph.user")), ("id", JSONBytes.string(user.id)),
+            ("displayName", JSONBytes.string(user.displayName)), ("mail", user.mail.map(JSONBytes.string) ?? JSONBytes.null),
+            ("userPrincipalName", JSONBytes.string(user.userPrincipalName)),
         ])
     }
 
     /// A group as `/groups` (and transitiveMembers) returns it.
     static func render(_ group: FakeGroup) -> [UInt8] {
-        JSONText.object([
-            ("@odata.type", JSONText.string("#microsoft.graph.group")), ("id", JSONText.string(group.id)),
-            ("displayName", JSONText.string(group.displayName)), ("mail", group.mail.map(JSONText.string) ?? JSONText.null),
+        JSONBytes.object([
+            ("@odata.type", JSONBytes.string("#microsoft.graph.group")), ("id", JSONBytes.string(group.id)),
+            ("displayName", JSONBytes.string(group.displayName)), ("mail", group.mail.map(JSONBytes.string) ?? JSONBytes.null),
         ])
     }
 }

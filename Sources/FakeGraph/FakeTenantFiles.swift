@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 
 /// A tenant as a folder of JSON files, for `rapport-dev fake-graph --tenant-dir` (layout in docs/graph.md).
@@ -19,23 +20,23 @@ public enum FakeTenantFiles {
     public static func write(_ tenant: FakeTenant, to folder: URL) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(JSONText.object([("entra_tenant_id", JSONText.string(tenant.entraTenantID)), ("domain", JSONText.string(tenant.domain))]))
+        try Data(JSONBytes.object([("entra_tenant_id", JSONBytes.string(tenant.entraTenantID)), ("domain", JSONBytes.string(tenant.domain))]))
             .write(to: folder.appendingPathComponent("tenant.json"))
         let users = tenant.users.map { user in
-            JSONText.object([
-                ("id", JSONText.string(user.id)), ("mail", user.mail.map(JSONText.string) ?? JSONText.null),
-                ("userPrincipalName", JSONText.string(user.userPrincipalName)), ("displayName", JSONText.string(user.displayName)),
-                ("hasMailbox", JSONText.bool(user.hasMailbox)),
+            JSONBytes.object([
+                ("id", JSONBytes.string(user.id)), ("mail", user.mail.map(JSONBytes.string) ?? JSONBytes.null),
+                ("userPrincipalName", JSONBytes.string(user.userPrincipalName)), ("displayName", JSONBytes.string(user.displayName)),
+                ("hasMailbox", JSONBytes.bool(user.hasMailbox)),
             ])
         }
-        try Data(JSONText.object([("value", JSONText.array(users))])).write(to: folder.appendingPathComponent("users.json"))
+        try Data(JSONBytes.object([("value", JSONBytes.array(users))])).write(to: folder.appendingPathComponent("users.json"))
         let groups = tenant.groups.map { group in
-            JSONText.object([
-                ("id", JSONText.string(group.id)), ("displayName", JSONText.string(group.displayName)),
-                ("mail", group.mail.map(JSONText.string) ?? JSONText.null), ("members", JSONText.array(group.members.map(JSONText.string))),
+            JSONBytes.object([
+                ("id", JSONBytes.string(group.id)), ("displayName", JSONBytes.string(group.displayName)),
+                ("mail", group.mail.map(JSONBytes.string) ?? JSONBytes.null), ("members", JSONBytes.array(group.members.map(JSONBytes.string))),
             ])
         }
-        try Data(JSONText.object([("value", JSONText.array(groups))])).write(to: folder.appendingPathComponent("groups.json"))
+        try Data(JSONBytes.object([("value", JSONBytes.array(groups))])).write(to: folder.appendingPathComponent("groups.json"))
         var items: [String: [[UInt8]]] = [:]
         let mailboxes = tenant.mailboxesByAddress
         for message in tenant.messages {
@@ -52,7 +53,7 @@ public enum FakeTenantFiles {
             let box = folder.appendingPathComponent("mailboxes").appendingPathComponent(user.id)
             try manager.createDirectory(at: box, withIntermediateDirectories: true)
             for name in ["inbox", "sentitems", "calendar"] {
-                try Data(JSONText.object([("value", JSONText.array(items["\(user.id)/\(name)"] ?? []))])).write(to: box.appendingPathComponent("\(name).json"))
+                try Data(JSONBytes.object([("value", JSONBytes.array(items["\(user.id)/\(name)"] ?? []))])).write(to: box.appendingPathComponent("\(name).json"))
             }
         }
     }
@@ -104,8 +105,8 @@ public enum FakeTenantFiles {
             members.append((key, Array(try JSONSerialization.data(withJSONObject: member, options: [.fragmentsAllowed, .withoutEscapingSlashes]))))
         }
         let type = calendar ? "#microsoft.graph.event" : "#microsoft.graph.message"
-        if value["@odata.type"] == nil { members.insert(("@odata.type", JSONText.string(type)), at: 0) }
-        func seconds(_ text: String?) -> Int { text.flatMap(JSONText.date).map { Int($0.timeIntervalSince1970) } ?? 0 }
+        if value["@odata.type"] == nil { members.insert(("@odata.type", JSONBytes.string(type)), at: 0) }
+        func seconds(_ text: String?) -> Int { text.flatMap(JSONBytes.date).map { Int($0.timeIntervalSince1970) } ?? 0 }
         let start = calendar ? seconds((value["start"] as? [String: Any])?["dateTime"] as? String) : seconds(value["receivedDateTime"] as? String)
         let end = calendar ? seconds((value["end"] as? [String: Any])?["dateTime"] as? String) : start
         return (id, FakeItem(members: members, odataType: type, start: start, end: end))

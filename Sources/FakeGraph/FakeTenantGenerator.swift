@@ -1,3 +1,4 @@
+import FakeServiceKit
 import Foundation
 
 /// Generates a deterministic tenant: users, nested groups, a year of mail and meetings per mailbox.

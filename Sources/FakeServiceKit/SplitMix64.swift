@@ -1,4 +1,5 @@
-/// A small deterministic random generator (SplitMix64): the same seed gives the same tenant.
+/// A small deterministic random generator (SplitMix64): the same seed gives the same generated tenant and the same
+/// injected faults.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

@@ -1,54 +1,9 @@
 import Engagement
+import FakeServiceKit
 import Foundation
 
-/// Writes JSON text by hand: the fake serves pre-rendered items, so pages are concatenations.
-enum JSONText {
-    /// A JSON string literal.
-    static func string(_ text: String) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(text.utf8.count + 2)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-        return out
-    }
-
-    static func bool(_ value: Bool) -> [UInt8] { Array((value ? "true" : "false").utf8) }
-
-    static let null: [UInt8] = Array("null".utf8)
-
-    /// An object of already rendered members.
-    static func object(_ members: [(String, [UInt8])]) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        for (index, member) in members.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += string(member.0)
-            out.append(UInt8(ascii: ":"))
-            out += member.1
-        }
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-
-    static func array(_ items: [[UInt8]]) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "[")]
-        for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += item
-        }
-        out.append(UInt8(ascii: "]"))
-        return out
-    }
-
+/// Graph's shapes of recipients and times.
+extension JSONBytes {
     /// Graph's `emailAddress` wrapper: `{"emailAddress": {"name", "address"}}`.
     static func recipient(_ address: String) -> [UInt8] {
         let name = address.split(separator: "@").first.map { $0.replacingOccurrences(of: ".", with: " ").capitalized } ?? address
