@@ -47,6 +47,7 @@ struct DataverseExport: Sendable {
         let accounts = AccountDirectory(client: client)
         let layout = DataverseRecord.Layout(table: engagement, entitySet: engagementSet)
         let concurrency = max(1, min(52, client.settings.maximumConcurrency))
+        try await store.refreshStatistics(organization: organizationID, run: run)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
             var pending: [DataverseRecord] = []
@@ -90,8 +91,7 @@ struct DataverseExport: Sendable {
         }
 
         // Rows that are gone from the result (an account removed, a level no longer exported).
-        let recorded = tally.add { _ in }
-        try await store.refreshStatistics(expectingAtLeast: (recorded.rowsSent + recorded.rowsUnchanged) / 2)
+        try await store.refreshStatistics(organization: organizationID, run: run)
         var goneAfter: DataverseExportStore.RowKey?
         while true {
             let gone = try await store.gone(

@@ -130,14 +130,24 @@ public struct DataverseExportStore: Sendable {
         }
     }
 
-    /// Refreshes the planner's statistics of the export record and of the results when they count fewer than
-    /// `rows` rows, before `gone` joins the two. An export runs seconds after a publish, before autovacuum has
-    /// looked at the new rows: with statistics that say "empty", PostgreSQL plans the anti-join as one scan of
-    /// the results per exported row (26,000 rows: 50 s; 1.3 million: days).
-    public func refreshStatistics(expectingAtLeast rows: Int) async throws {
+    /// Refreshes the planner's statistics of the results and of the export record when this environment's rows
+    /// alone outnumber what the statistics say the whole table holds. An export runs seconds after a publish,
+    /// before autovacuum (or even the cumulative statistics) have seen the new rows; with statistics that call a
+    /// table of a million rows empty, PostgreSQL pages through the result by sorting all of it for every page, and
+    /// plans the gone-rows anti-join as one scan of the result per exported row (26,000 rows: 50 s; 1.3 million: days).
+    public func refreshStatistics(organization: UUID, run: UUID) async throws {
         try await slice.transaction { connection in
-            try await connection.analyzeAsOwner("account_engagement", unlessEstimatedAtLeast: rows)
-            try await connection.analyzeAsOwner("dataverse_export_row", unlessEstimatedAtLeast: rows)
+            let results = try await connection.query(
+                "SELECT count(*) FROM account_engagement WHERE tenant_id = \(slice.tenant) AND environment_id = \(environment) AND run_id = \(run)"
+            )[0].decode(Int.self, at: 0)
+            try await connection.analyzeAsOwner("account_engagement", unlessEstimatedAtLeast: results)
+            let exported = try await connection.query(
+                """
+                SELECT count(*) FROM dataverse_export_row
+                WHERE tenant_id = \(slice.tenant) AND environment_id = \(environment) AND organization_id = \(organization)
+                """
+            )[0].decode(Int.self, at: 0)
+            try await connection.analyzeAsOwner("dataverse_export_row", unlessEstimatedAtLeast: exported)
         }
     }
 
