@@ -51,7 +51,6 @@ struct DataverseExport: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
             var pending: [DataverseRecord] = []
-            var after: DataverseExportStore.RowKey?
 
             func submit(_ batch: [DataverseRecord]) async throws {
                 if inFlight >= concurrency {
@@ -66,25 +65,30 @@ struct DataverseExport: Sendable {
                 }
             }
 
-            while true {
-                let page = try await store.page(run: run, organization: organizationID, levels: levels, after: after, limit: max(batchSize, 1000))
-                guard let last = page.last else { break }
-                after = last.key
-                var unchanged = 0
-                for candidate in page {
-                    let account = try await accounts.account(named: candidate.row.accountID)
-                    let record = DataverseRecord(candidate.row, layout: layout, account: account)
-                    if record.hash == candidate.exportedHash {
-                        unchanged += 1
-                        continue
+            for period in try await store.periods(run: run, levels: levels) {
+                var afterAccount: String?
+                while true {
+                    let page = try await store.page(
+                        run: run, organization: organizationID, level: period.level, periodStart: period.periodStart, afterAccount: afterAccount,
+                        limit: max(batchSize, 1000))
+                    guard let last = page.last else { break }
+                    afterAccount = last.row.accountID
+                    var unchanged = 0
+                    for candidate in page {
+                        let account = try await accounts.account(named: candidate.row.accountID)
+                        let record = DataverseRecord(candidate.row, layout: layout, account: account)
+                        if record.hash == candidate.exportedHash {
+                            unchanged += 1
+                            continue
+                        }
+                        pending.append(record)
+                        if pending.count == batchSize {
+                            try await submit(pending)
+                            pending.removeAll(keepingCapacity: true)
+                        }
                     }
-                    pending.append(record)
-                    if pending.count == batchSize {
-                        try await submit(pending)
-                        pending.removeAll(keepingCapacity: true)
-                    }
+                    if unchanged > 0 { _ = tally.add { $0.rowsUnchanged += unchanged } }
                 }
-                if unchanged > 0 { _ = tally.add { $0.rowsUnchanged += unchanged } }
             }
             if !pending.isEmpty { try await submit(pending) }
             try await group.waitForAll()

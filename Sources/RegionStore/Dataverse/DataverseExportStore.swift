@@ -49,13 +49,33 @@ public struct DataverseExportStore: Sendable {
         }
     }
 
-    /// Up to `limit` rows of `run` at `levels`, in key order after `after`, each with its last exported hash.
-    public func page(run: UUID, organization: UUID, levels: [String], after: RowKey?, limit: Int) async throws -> [Candidate] {
+    /// The periods of `run` at `levels` (level and `YYYY-MM-DD` start), in key order: an export pages through one at a time.
+    public func periods(run: UUID, levels: [String]) async throws -> [(level: String, periodStart: String)] {
         try await slice.transaction { connection in
-            var filter: PostgresQuery = "tenant_id = \(slice.tenant) AND environment_id = \(environment) AND run_id = \(run) AND level = ANY(\(levels))"
-            if let after {
-                filter.append(" AND (level, period_start, account_id) > (\(after.level), \(after.periodStart)::date, \(after.accountID))")
-            }
+            try await connection.query(
+                """
+                SELECT DISTINCT level, to_char(period_start, 'YYYY-MM-DD') AS period_start, period_start AS start FROM account_engagement
+                WHERE tenant_id = \(slice.tenant) AND environment_id = \(environment) AND run_id = \(run) AND level = ANY(\(levels))
+                ORDER BY level, start
+                """
+            ).map { (try $0.decode(column: "level"), try $0.decode(column: "period_start")) }
+        }
+    }
+
+    /// Up to `limit` rows of `run` in one period, in account order after `afterAccount`, each with its last exported hash.
+    ///
+    /// Paged by equality on the level and period and a range on the account: a plain range of the primary key.
+    /// (A row comparison `(level, period_start, account_id) > (…)` was planned as a filter from the run's first
+    /// row, so every page read all the pages before it.)
+    public func page(
+        run: UUID, organization: UUID, level: String, periodStart: String, afterAccount: String?, limit: Int
+    ) async throws -> [Candidate] {
+        try await slice.transaction { connection in
+            var filter: PostgresQuery = """
+                tenant_id = \(slice.tenant) AND environment_id = \(environment) AND run_id = \(run)
+                AND level = \(level) AND period_start = \(periodStart)::date
+                """
+            if let afterAccount { filter.append(" AND account_id > \(afterAccount)") }
             let rows = try await connection.query(
                 """
                 SELECT \(EnrichedRow.columns),
@@ -66,7 +86,7 @@ public struct DataverseExportStore: Sendable {
                        AND e.account_id = account_engagement.account_id) AS record_hash
                 FROM account_engagement
                 WHERE \(filter)
-                ORDER BY level, period_start, account_id LIMIT \(limit)
+                ORDER BY account_id LIMIT \(limit)
                 """)
             return try rows.map { Candidate(row: try EnrichedRow(row: $0), exportedHash: try $0.decode(column: "record_hash")) }
         }
