@@ -81,7 +81,7 @@ extension FakeDataverseStore {
             guard state.organizations[canonical] != nil else { return }
             var settings = state.settings
             settings.keyActivation = .immediately
-            state.organizations[canonical]!.progressKeys(of: table, settings: settings, now: Date())
+            state.organizations[canonical]!.progressKeys(of: table, settings: settings, now: state.clock())
         }
     }
 }

@@ -9,7 +9,7 @@ extension FakeDataverseStore.State {
         counters.requests += 1
         inFlight += 1
         counters.maximumConcurrent = max(counters.maximumConcurrent, inFlight)
-        let now = Date()
+        let now = clock()
         let canonical = FakeDataverseOrganization.canonicalHost(host)
         var admitted: String?
         var response = gate(host: host, canonical: canonical, version: version, operation: operation, now: now, admitted: &admitted)

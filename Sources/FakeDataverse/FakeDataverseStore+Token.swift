@@ -73,7 +73,7 @@ extension FakeDataverseStore.State {
         issued += 1
         let value = "fdv.\(issued).\(random.next() % 1_000_000_007)"
         tokens[value] = FakeDataverseStore.IssuedToken(
-            audience: "https://\(host)", clientID: clientID.lowercased(), expiry: Date().addingTimeInterval(TimeInterval(faults.tokenLifetime)))
+            audience: "https://\(host)", clientID: clientID.lowercased(), expiry: clock().addingTimeInterval(TimeInterval(faults.tokenLifetime)))
         let lifetime = JSONBytes.int(faults.tokenLifetime)
         return FakeDataverseResponse(
             status: 200, headers: [("Content-Type", "application/json; charset=utf-8")],

@@ -27,6 +27,11 @@ public final class FakeDataverseStore: Sendable {
         var random = SplitMix64(seed: 42)
         var protection = ServiceProtection()
         var inFlight = 0
+        /// The fake's time: the limits' windows, `Retry-After` and token expiry (tests set a clock they move).
+        var clock: @Sendable () -> Date = { Date() }
+        /// While true, admitted requests wait in `held` until `releaseHeldRequests` (in flight, for the concurrency limit).
+        var holding = false
+        var held: [CheckedContinuation<Void, Never>] = []
         /// Write requests answered 2xx, kept while on (see `startJournal`).
         var journal: [FakeDataverseRequest]?
         /// Where returned URLs point, e.g. `http://127.0.0.1:9400`; set when the server starts.
@@ -101,6 +106,27 @@ public final class FakeDataverseStore: Sendable {
         set { state.withLock { $0.baseURL = newValue } }
     }
 
+    /// The clock the fake reads its time from (default: the system clock).
+    public func setClock(_ clock: @escaping @Sendable () -> Date) {
+        state.withLock { $0.clock = clock }
+    }
+
+    /// From now on, admitted organization requests stay in flight until `releaseHeldRequests()`;
+    /// requests the limits refuse are still answered at once.
+    public func holdRequests() {
+        state.withLock { $0.holding = true }
+    }
+
+    /// Lets every held request (and later ones) through.
+    public func releaseHeldRequests() {
+        let waiting = state.withLock { state in
+            state.holding = false
+            defer { state.held.removeAll() }
+            return state.held
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
     /// Starts keeping every organization write (POST, PATCH, DELETE) answered 2xx, for replay (a benchmark's baseline).
     public func startJournal() {
         state.withLock { $0.journal = [] }
@@ -145,6 +171,15 @@ public final class FakeDataverseStore: Sendable {
             method: request.method.uppercased(), segments: segments, query: request.parameters,
             headers: request.headers, body: Operation.prepare(segments: segments, headers: request.headers, body: request.body))
         let (response, latency, admitted) = state.withLock { $0.serve(host: head, version: version, operation: operation) }
+        if admitted != nil, state.withLock({ $0.holding }) {
+            await withCheckedContinuation { continuation in
+                let wait = state.withLock { state in
+                    if state.holding { state.held.append(continuation) }
+                    return state.holding
+                }
+                if !wait { continuation.resume() }
+            }
+        }
         if latency > .zero { try? await Task.sleep(for: latency) }
         state.withLock { state in
             state.inFlight -= 1
