@@ -460,11 +460,15 @@ def refresh_sacrificial(inst, t):
     raise HarnessError(f"no sacrificial key and role assignment for {t.name}")
 
 
+# The Dataverse host of each region's geography (an organization elsewhere is refused at attach).
+GEOGRAPHY = {"eu": "crm4", "uk": "crm11", "na": "crm"}
+
+
 def restore_fixture(inst, t):
     inst.rapport("licence", "set", "--tenant", t.id, "--status", "active", "--seats", "50", "--expires", "2099-12-31")
     for region in ("eu", "uk"):
         inst.rapport("dataverse", "attach", "--tenant", t.id, "--environment", t.environments[region],
-                     "--url", f"https://{t.letter.lower()}{region}.crm4.dynamics.com",
+                     "--url", f"https://{t.letter.lower()}{region}.{GEOGRAPHY[region]}.dynamics.com",
                      "--organization-id", "6f1c2b8e-0000-4000-8000-000000000001")
     inst.rapport("import", "--tenant", t.id, "--environment", t.environments["eu"],
                  t.files["accounts.csv"], t.files["contacts.csv"], t.files["activity.ndjson"])
